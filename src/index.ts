@@ -1,0 +1,5 @@
+// memprof's public API: `import { profile } from 'memprof'` or `require('memprof')`.
+export { profile, type ProfileDecorator } from './runtime/profile';
+export type { ProfileOptions, TextSink } from './runtime/options';
+export { METRIC_NAMES, type MetricName } from './runtime/metrics';
+export type { CallResult, LineResult } from './runtime/call-result';

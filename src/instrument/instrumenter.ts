@@ -1,0 +1,114 @@
+// The instrumenter's public face: source in, instrumented source (and source map) out. It never does
+// I/O; the hooks decide what to read, and pass in what they learned (e.g. the decorator flavour).
+import { transformSync, type PluginItem, type TransformOptions } from '@babel/core';
+import { memprofPlugin, type PluginReport } from './plugin';
+import { mayContainMarkers } from './markers';
+
+export type DecoratorFlavour = 'legacy' | 'standard';
+
+export interface InstrumentOptions {
+  /** Module specifier the instrumented code loads memprof's runtime from. */
+  runtime: string;
+  /** Module system of the output: CommonJS (require hook, Jest) or ES modules (import hook). */
+  moduleKind: 'commonjs' | 'esm';
+  /** TypeScript `experimentalDecorators` ('legacy') or standard decorators. Default 'standard'. */
+  decorators?: DecoratorFlavour;
+  /** Set false to only compile (strip TypeScript types) without profiling. Default true. */
+  profile?: boolean;
+}
+
+export interface InstrumentResult {
+  code: string;
+  /** Source map (v3) from the output back to the original source. */
+  map: object | null;
+  /** Profiled functions found and instrumented in this file. */
+  functions: PluginReport['functions'];
+}
+
+/** A syntax error in the user's file, located in the user's terms (no Babel internals). */
+export class SourceSyntaxError extends SyntaxError {
+  override name = 'SyntaxError';
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+    readonly codeFrame: string,
+  ) {
+    super(`${reason} (${file}:${line}:${column + 1})`);
+  }
+}
+
+const TYPESCRIPT_FILE = /\.(?:[cm]?ts|tsx)$/;
+
+export function isTypeScriptFile(filename: string): boolean {
+  return TYPESCRIPT_FILE.test(filename) && !filename.endsWith('.d.ts');
+}
+
+/** Whether `instrument` has anything to do: TypeScript always needs compiling, JavaScript only if marked. */
+export function needsTransform(source: string, filename: string): boolean {
+  return isTypeScriptFile(filename) || mayContainMarkers(source);
+}
+
+/**
+ * Instruments the profiled functions of one file. Returns null when a JavaScript file has nothing to
+ * profile (it should then run untouched). Throws SourceSyntaxError when the file does not parse.
+ */
+export function instrument(source: string, filename: string, options: InstrumentOptions): InstrumentResult | null {
+  if (!needsTransform(source, filename)) return null;
+  const typescript = isTypeScriptFile(filename);
+  const report: PluginReport = { functions: [] };
+  const plugins: PluginItem[] = [];
+  if (options.profile !== false && mayContainMarkers(source)) {
+    plugins.push(memprofPlugin({ runtime: options.runtime, moduleKind: options.moduleKind, filename }, report));
+  }
+  // Node cannot run decorators yet, so they are compiled here, in the flavour the project uses.
+  plugins.push([
+    require.resolve('@babel/plugin-proposal-decorators'),
+    options.decorators === 'legacy' ? { version: 'legacy' } : { version: '2023-11' },
+  ]);
+  if (typescript && options.moduleKind === 'commonjs') {
+    plugins.push([require.resolve('@babel/plugin-transform-modules-commonjs'), { importInterop: 'babel' }]);
+  }
+
+  const babelOptions: TransformOptions = {
+    filename,
+    babelrc: false,
+    configFile: false,
+    sourceType: typescript ? 'unambiguous' : options.moduleKind === 'esm' ? 'module' : 'script',
+    parserOpts: { allowReturnOutsideFunction: options.moduleKind === 'commonjs' },
+    plugins,
+    presets: typescript
+      ? [[require.resolve('@babel/preset-typescript'), { allowDeclareFields: true, isTSX: filename.endsWith('.tsx'), allExtensions: true }]]
+      : [],
+    // Keep every statement on its original line: stack traces stay right even without source maps.
+    retainLines: true,
+    sourceMaps: true,
+    comments: true,
+    compact: false,
+  };
+
+  let output;
+  try {
+    output = transformSync(source, babelOptions);
+  } catch (error) {
+    throw toSourceSyntaxError(error, filename) ?? error;
+  }
+  if (!output?.code) throw new Error('Babel produced no output');
+  return { code: output.code, map: (output.map as object | null) ?? null, functions: report.functions };
+}
+
+interface BabelParseError extends Error {
+  code?: string;
+  reasonCode?: string;
+  loc?: { line: number; column: number };
+}
+
+function toSourceSyntaxError(error: unknown, filename: string): SourceSyntaxError | undefined {
+  const parseError = error as BabelParseError;
+  if (!(error instanceof SyntaxError) || !parseError.loc || parseError.code !== 'BABEL_PARSE_ERROR') return undefined;
+  // Babel's message reads "<file>: <reason> (line:col)\n\n<code frame>".
+  const [firstLine, ...frame] = parseError.message.split('\n');
+  const reason = firstLine.replace(`${filename}: `, '').replace(/\s*\(\d+:\d+\)$/, '');
+  return new SourceSyntaxError(filename, parseError.loc.line, parseError.loc.column, reason, frame.join('\n').trim());
+}

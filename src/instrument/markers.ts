@@ -1,0 +1,191 @@
+// Finds the functions a program marks for profiling, in every form the user can write:
+//   profile(function f() {...}) / profile(async () => ...) / export const f = profile(...)
+//   @profile and @profile({...}) on class methods
+//   a `/** @profile */` or `// @profile` comment right before a declaration, method or arrow
+// `profile` counts as the marker when it is the global (unbound) or imported/required from 'memprof';
+// a user's own function that happens to be called `profile` is left alone.
+import type { NodePath } from '@babel/traverse';
+import * as t from '@babel/types';
+
+export const PACKAGE_NAME = 'memprof';
+
+export type ProfilableFunction = t.FunctionDeclaration | t.FunctionExpression | t.ArrowFunctionExpression | t.ObjectMethod | t.ClassMethod | t.ClassPrivateMethod;
+
+export interface MarkedFunction {
+  path: NodePath<ProfilableFunction>;
+  /** First row of the table: the line of the decorator, the `profile(` call or the comment. */
+  markerLine: number;
+  name: string;
+  /** The expression to swap for the runtime stand-in; none for comment markers. */
+  marker?: { kind: 'call'; node: t.CallExpression } | { kind: 'decorator'; node: t.Decorator };
+}
+
+const PROFILE_TAG = /(?:^|[\s*])@profile(?![\w$-])/;
+
+/** Cheap test before parsing: a file that never says "profile" has nothing to instrument. */
+export function mayContainMarkers(source: string): boolean {
+  return source.includes('profile');
+}
+
+export function findMarkedFunctions(program: NodePath<t.Program>): MarkedFunction[] {
+  const found = new Map<t.Node, MarkedFunction>();
+  const add = (marked: MarkedFunction) => {
+    if (!found.has(marked.path.node)) found.set(marked.path.node, marked);
+  };
+
+  program.traverse({
+    CallExpression(path) {
+      if (!isProfileReference(path.get('callee'))) return;
+      const target = path.get('arguments')[0];
+      if (!target || !(target.isFunctionExpression() || target.isArrowFunctionExpression())) return;
+      add({
+        path: target as NodePath<ProfilableFunction>,
+        markerLine: lineOf(path.node),
+        name: functionName(target as NodePath<ProfilableFunction>, path),
+        marker: { kind: 'call', node: path.node },
+      });
+    },
+    Decorator(path) {
+      const expression = path.get('expression');
+      const isMarker =
+        isProfileReference(expression) || (expression.isCallExpression() && isProfileReference(expression.get('callee')));
+      const method = path.parentPath;
+      if (!isMarker || !(method.isClassMethod() || method.isClassPrivateMethod())) return;
+      if (method.node.kind === 'constructor') return;
+      add({
+        path: method as NodePath<ProfilableFunction>,
+        markerLine: lineOf(path.node),
+        name: functionName(method as NodePath<ProfilableFunction>),
+        marker: { kind: 'decorator', node: path.node },
+      });
+    },
+    Function(path) {
+      const commentLine = profileCommentLine(path);
+      if (commentLine === undefined) return;
+      if (!(path.isFunctionDeclaration() || path.isFunctionExpression() || path.isArrowFunctionExpression() || path.isObjectMethod() || path.isClassMethod() || path.isClassPrivateMethod())) return;
+      add({ path: path as NodePath<ProfilableFunction>, markerLine: commentLine, name: functionName(path as NodePath<ProfilableFunction>) });
+    },
+  });
+
+  return [...found.values()].filter((marked) => t.isBlockStatement(marked.path.node.body) || t.isExpression(marked.path.node.body));
+}
+
+/** Is this expression memprof's `profile` (global, imported, required, or `memprof.profile`)? */
+export function isProfileReference(path: NodePath): boolean {
+  if (path.isIdentifier()) {
+    const binding = path.scope.getBinding(path.node.name);
+    if (!binding) return path.node.name === 'profile';
+    const declaration = binding.path;
+    if (declaration.isImportSpecifier()) {
+      const imported = declaration.node.imported;
+      const importedName = t.isIdentifier(imported) ? imported.name : imported.value;
+      return importedName === 'profile' && importsMemprof(declaration.parentPath);
+    }
+    if (declaration.isVariableDeclarator()) {
+      const { id, init } = declaration.node;
+      // const { profile } = require('memprof')  /  const { profile: p } = require('memprof')
+      if (t.isObjectPattern(id) && isRequireOfMemprof(init)) {
+        return id.properties.some(
+          (property) =>
+            t.isObjectProperty(property) &&
+            t.isIdentifier(property.key, { name: 'profile' }) &&
+            t.isIdentifier(property.value, { name: path.node.name }),
+        );
+      }
+      // const p = require('memprof').profile
+      return t.isMemberExpression(init) && isRequireOfMemprof(init.object) && t.isIdentifier(init.property, { name: 'profile' });
+    }
+    return false;
+  }
+  if (path.isMemberExpression() && !path.node.computed && t.isIdentifier(path.node.property, { name: 'profile' })) {
+    const object = path.get('object');
+    if (!object.isIdentifier()) return isRequireOfMemprof(object.node);
+    const binding = object.scope.getBinding(object.node.name);
+    if (!binding) return false;
+    const declaration = binding.path;
+    if (declaration.isImportNamespaceSpecifier() || declaration.isImportDefaultSpecifier()) {
+      return importsMemprof(declaration.parentPath);
+    }
+    return declaration.isVariableDeclarator() && t.isIdentifier(declaration.node.id) && isRequireOfMemprof(declaration.node.init);
+  }
+  return false;
+}
+
+function importsMemprof(path: NodePath | null): boolean {
+  return !!path && path.isImportDeclaration() && path.node.source.value === PACKAGE_NAME;
+}
+
+function isRequireOfMemprof(node: t.Node | null | undefined): boolean {
+  return (
+    t.isCallExpression(node) &&
+    t.isIdentifier(node.callee, { name: 'require' }) &&
+    node.arguments.length === 1 &&
+    t.isStringLiteral(node.arguments[0], { value: PACKAGE_NAME })
+  );
+}
+
+/**
+ * Line of a `@profile` comment attached to the function or to the statement that declares it
+ * (`export function`, `const f = () =>`, `export const f = ...`, `key: function () {}`, class fields).
+ */
+function profileCommentLine(path: NodePath): number | undefined {
+  const candidates: t.Node[] = [path.node];
+  let current: NodePath | null = path.parentPath;
+  while (current) {
+    if (
+      current.isVariableDeclarator() ||
+      current.isVariableDeclaration() ||
+      current.isExportNamedDeclaration() ||
+      current.isExportDefaultDeclaration() ||
+      current.isObjectProperty() ||
+      current.isClassProperty() ||
+      current.isClassPrivateProperty() ||
+      current.isAssignmentExpression() ||
+      current.isExpressionStatement()
+    ) {
+      candidates.push(current.node);
+      current = current.parentPath;
+      continue;
+    }
+    break;
+  }
+  for (const node of candidates) {
+    const comment = node.leadingComments?.findLast((c) => PROFILE_TAG.test(c.value));
+    if (comment?.loc) return comment.loc.start.line;
+  }
+  return undefined;
+}
+
+function lineOf(node: t.Node): number {
+  return node.loc?.start.line ?? 0;
+}
+
+/** A readable name for tables: `f`, `Class.method`, `obj.key`, or `(anonymous)` plus its line. */
+function functionName(path: NodePath<ProfilableFunction>, markerCall?: NodePath): string {
+  const node = path.node;
+  if ((t.isFunctionDeclaration(node) || t.isFunctionExpression(node)) && node.id) return node.id.name;
+  if (t.isClassMethod(node) || t.isClassPrivateMethod(node)) {
+    const classPath = path.findParent((p) => p.isClass()) as NodePath<t.Class> | null;
+    const className = classPath?.node.id?.name;
+    const key = t.isPrivateName(node.key) ? `#${node.key.id.name}` : keyName(node.key, !!node.computed);
+    return className ? `${className}.${key}` : key;
+  }
+  if (t.isObjectMethod(node)) return keyName(node.key, node.computed);
+  // Arrows and anonymous functions take the name of what they are assigned to.
+  let parent = (markerCall ?? path).parentPath;
+  while (parent && (parent.isCallExpression() || parent.isTSAsExpression() || parent.isParenthesizedExpression())) {
+    parent = parent.parentPath;
+  }
+  if (parent?.isVariableDeclarator() && t.isIdentifier(parent.node.id)) return parent.node.id.name;
+  if (parent?.isObjectProperty() || parent?.isClassProperty()) return keyName(parent.node.key as t.Expression, !!parent.node.computed);
+  if (parent?.isAssignmentExpression() && t.isMemberExpression(parent.node.left) && !parent.node.left.computed && t.isIdentifier(parent.node.left.property)) {
+    return parent.node.left.property.name;
+  }
+  return `(anonymous, line ${lineOf(node)})`;
+}
+
+function keyName(key: t.Node, computed: boolean): string {
+  if (!computed && t.isIdentifier(key)) return key.name;
+  if (t.isStringLiteral(key) || t.isNumericLiteral(key)) return String(key.value);
+  return '[computed]';
+}

@@ -1,0 +1,192 @@
+// Rewrites one profiled function's body so that a sample is taken before each statement:
+//
+//   function f(a) {                     function f(a) {
+//     function helper() {}                function helper() {}          // hoisted, kept outside
+//     const x = g(a);          ==>        const call = file().enter(0);
+//     return x;                           try {
+//   }                                       call.at(3); const x = g(a);
+//                                           call.at(4); return x;
+//                                         } catch (e) { call.threw(); throw e; }
+//                                         finally { call.exit(); }
+//                                       }
+//
+// `at(line)` closes the previous statement, so each statement's memory delta is charged to its own
+// line whatever way control leaves it (return, throw, break, continue). Loop bodies end with
+// `at(loopLine)` so the loop header's re-evaluation is charged to the loop line, and `await`/`yield`
+// become `call.resume(await call.suspend(x))` so a suspended call is not charged for other tasks.
+// Nested functions are other functions: their bodies are not touched.
+import type { NodePath } from '@babel/traverse';
+import * as t from '@babel/types';
+import type { ProfilableFunction } from './markers';
+
+export interface SamplingNames {
+  /** Expression that yields the runtime's record for this file, e.g. `_memprofFile()`. */
+  fileRecord: () => t.Expression;
+  /** Index of the function in the file's registration table. */
+  index: number;
+}
+
+export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names: SamplingNames): void {
+  const call = path.scope.generateUidIdentifier('memprofCall');
+  wrapSuspensionPoints(path, call);
+
+  const fn = path.node;
+  if (!t.isBlockStatement(fn.body)) {
+    const returned = t.returnStatement(fn.body);
+    returned.loc = fn.body.loc;
+    fn.body = t.blockStatement([returned]);
+  }
+  const body = fn.body;
+  const hoisted = body.body.filter((statement) => t.isFunctionDeclaration(statement));
+  const rest = body.body.filter((statement) => !t.isFunctionDeclaration(statement));
+  const sampler = new StatementSampler(call);
+  const error = path.scope.generateUidIdentifier('memprofError');
+
+  body.body = [
+    ...hoisted,
+    t.variableDeclaration('const', [
+      t.variableDeclarator(
+        call,
+        t.callExpression(t.memberExpression(names.fileRecord(), t.identifier('enter')), [t.numericLiteral(names.index)]),
+      ),
+    ]),
+    t.tryStatement(
+      t.blockStatement(sampler.statements(rest)),
+      t.catchClause(
+        error,
+        t.blockStatement([
+          t.expressionStatement(t.callExpression(t.memberExpression(call, t.identifier('threw')), [])),
+          t.throwStatement(error),
+        ]),
+      ),
+      t.blockStatement([t.expressionStatement(t.callExpression(t.memberExpression(call, t.identifier('exit')), []))]),
+    ),
+  ];
+}
+
+/** Statements that run no code of their own get no sample. */
+function isInert(statement: t.Statement): boolean {
+  return (
+    t.isFunctionDeclaration(statement) ||
+    t.isEmptyStatement(statement) ||
+    t.isBlockStatement(statement) ||
+    t.isTSTypeAliasDeclaration(statement) ||
+    t.isTSInterfaceDeclaration(statement) ||
+    t.isTSDeclareFunction(statement) ||
+    (t.isTSModuleDeclaration(statement) && !!statement.declare) ||
+    (t.isVariableDeclaration(statement) && !!statement.declare) ||
+    (t.isClassDeclaration(statement) && !!statement.declare)
+  );
+}
+
+class StatementSampler {
+  constructor(private readonly call: t.Identifier) {}
+
+  private sample(line: number): t.Statement {
+    return t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('at')), [t.numericLiteral(line)]));
+  }
+
+  /** Instruments a statement list (a block, a case's consequent, a function body). */
+  statements(list: t.Statement[]): t.Statement[] {
+    const out: t.Statement[] = [];
+    let lastSampledLine = -1;
+    for (const statement of list) {
+      const line = statement.loc?.start.line;
+      if (line !== undefined && !isInert(statement)) {
+        // Several simple statements on one line are one row in the table, sampled once.
+        if (line !== lastSampledLine) out.push(this.sample(line));
+        lastSampledLine = this.descend(statement) ? -1 : line;
+      } else {
+        this.descend(statement);
+        lastSampledLine = -1;
+      }
+      out.push(statement);
+    }
+    return out;
+  }
+
+  /** Instruments the statements nested in a compound statement; returns whether it had any. */
+  private descend(statement: t.Statement): boolean {
+    if (t.isBlockStatement(statement)) {
+      statement.body = this.statements(statement.body);
+      return true;
+    }
+    if (t.isIfStatement(statement)) {
+      statement.consequent = this.block(statement.consequent);
+      if (statement.alternate) statement.alternate = this.block(statement.alternate);
+      return true;
+    }
+    if (t.isLoop(statement)) {
+      this.loop(statement);
+      return true;
+    }
+    if (t.isLabeledStatement(statement)) {
+      const body = statement.body;
+      if (t.isLoop(body)) this.loop(body);
+      else if (t.isBlockStatement(body)) body.body = this.statements(body.body);
+      else return false;
+      return true;
+    }
+    if (t.isSwitchStatement(statement)) {
+      for (const switchCase of statement.cases) switchCase.consequent = this.statements(switchCase.consequent);
+      return true;
+    }
+    if (t.isTryStatement(statement)) {
+      statement.block.body = this.statements(statement.block.body);
+      if (statement.handler) statement.handler.body.body = this.statements(statement.handler.body.body);
+      if (statement.finalizer) statement.finalizer.body = this.statements(statement.finalizer.body);
+      return true;
+    }
+    if (t.isWithStatement(statement)) {
+      statement.body = this.block(statement.body);
+      return true;
+    }
+    return false;
+  }
+
+  /** A branch or loop body as an instrumented block (`if (x) a();` becomes `if (x) { at(n); a(); }`). */
+  private block(statement: t.Statement): t.BlockStatement {
+    if (t.isBlockStatement(statement)) {
+      statement.body = this.statements(statement.body);
+      return statement;
+    }
+    const block = t.blockStatement(this.statements([statement]));
+    block.loc = statement.loc;
+    return block;
+  }
+
+  private loop(loop: t.Loop): void {
+    const body = this.block(loop.body);
+    const line = loop.loc?.start.line;
+    if (line !== undefined) {
+      // Charge the header's next evaluation (test, update, iterator step) to the loop's line.
+      body.body.push(this.sample(line));
+      if (t.isForOfStatement(loop) && loop.await) {
+        // The implicit await of `for await`: what ran meanwhile belongs to other tasks.
+        body.body.unshift(t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('resume')), [])));
+      }
+    }
+    loop.body = body;
+  }
+}
+
+/** `await x` -> `call.resume(await call.suspend(x))`, and the same for `yield` / `yield*`. */
+function wrapSuspensionPoints(path: NodePath<ProfilableFunction>, call: t.Identifier): void {
+  const wrapped = new WeakSet<t.Node>();
+  const wrap = (suspension: NodePath<t.AwaitExpression | t.YieldExpression>) => {
+    const node = suspension.node;
+    if (wrapped.has(node)) return;
+    wrapped.add(node);
+    const argument = node.argument ?? t.unaryExpression('void', t.numericLiteral(0));
+    node.argument = t.callExpression(t.memberExpression(call, t.identifier('suspend')), [argument]);
+    suspension.replaceWith(t.callExpression(t.memberExpression(call, t.identifier('resume')), [node]));
+    suspension.skip();
+  };
+  path.traverse({
+    Function(nested) {
+      nested.skip();
+    },
+    AwaitExpression: wrap,
+    YieldExpression: wrap,
+  });
+}

@@ -1,0 +1,112 @@
+// One running call of an instrumented function. Instrumented code calls `at(line)` before each
+// statement: the memory delta since the previous sample is charged to the line that was running.
+// Every method here runs once per executed statement, so none of them may allocate.
+import type { Metric } from './metrics';
+import type { CallResult, LineResult } from './call-result';
+import type { ResolvedOptions } from './options';
+
+/** Stats are kept flat, three slots per line of the function: increment, occurrences, max usage. */
+const INCREMENT = 0;
+const OCCURRENCES = 1;
+const USAGE = 2;
+const SLOTS = 3;
+
+export class CallFrame {
+  private readonly stats: Float64Array;
+  /** Slot offset of the line whose execution the next sample closes. */
+  private pending: number;
+  private last = 0;
+  private entry = 0;
+  private readonly startTime = performance.now();
+  private threw = false;
+
+  constructor(
+    private readonly firstLine: number,
+    private readonly lastLine: number,
+    private readonly metric: Metric,
+  ) {
+    this.stats = new Float64Array((lastLine - firstLine + 1) * SLOTS);
+    this.pending = 0;
+    this.stats[OCCURRENCES] = 1;
+  }
+
+  /** Takes the entry sample; called once the frame exists, so that its creation is not measured. */
+  begin(): this {
+    this.entry = this.last = this.metric.read();
+    this.stats[USAGE] = this.entry;
+    return this;
+  }
+
+  /** A statement on `line` is about to run: close the previous one. */
+  at(line: number): void {
+    const now = this.metric.read();
+    const stats = this.stats;
+    const slot = this.pending;
+    stats[slot + INCREMENT] += now - this.last;
+    if (now > stats[slot + USAGE]) stats[slot + USAGE] = now;
+    const next = (line - this.firstLine) * SLOTS;
+    stats[next + OCCURRENCES] += 1;
+    this.pending = next;
+    this.last = now;
+  }
+
+  /**
+   * Before `await`/`yield`: charge the running line, then stop counting. Other tasks run while this
+   * call is suspended; what they allocate is not this call's.
+   */
+  suspend<T>(value: T): T {
+    const now = this.metric.read();
+    const slot = this.pending;
+    this.stats[slot + INCREMENT] += now - this.last;
+    if (now > this.stats[slot + USAGE]) this.stats[slot + USAGE] = now;
+    this.last = now;
+    return value;
+  }
+
+  /** After `await`/`yield`: start counting again from here. */
+  resume<T>(value: T): T {
+    this.last = this.metric.read();
+    return value;
+  }
+
+  markThrown(): void {
+    this.threw = true;
+  }
+
+  /** Closes the last line and returns everything measured. */
+  finish(name: string, file: string, options: ResolvedOptions): CallResult {
+    const exit = this.metric.read();
+    const stats = this.stats;
+    stats[this.pending + INCREMENT] += exit - this.last;
+    if (exit > stats[this.pending + USAGE]) stats[this.pending + USAGE] = exit;
+    const lines: LineResult[] = [];
+    let peak = Math.max(this.entry, exit);
+    for (let slot = 0; slot < stats.length; slot += SLOTS) {
+      if (stats[slot + OCCURRENCES] === 0) continue;
+      const usage = stats[slot + USAGE];
+      if (usage > peak) peak = usage;
+      lines.push({
+        line: this.firstLine + slot / SLOTS,
+        occurrences: stats[slot + OCCURRENCES],
+        incrementBytes: stats[slot + INCREMENT],
+        usageBytes: usage,
+      });
+    }
+    return {
+      file,
+      functionName: name,
+      firstLine: this.firstLine,
+      lastLine: this.lastLine,
+      metric: this.metric.name,
+      metricDescription: this.metric.description,
+      precision: options.precision,
+      entryBytes: this.entry,
+      exitBytes: exit,
+      peakBytes: peak,
+      lines,
+      threw: this.threw,
+      durationMs: performance.now() - this.startTime,
+      lineLevel: true,
+    };
+  }
+}

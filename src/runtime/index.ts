@@ -1,0 +1,2 @@
+// The module instrumented code requires. Keep it small: it is loaded into every profiled program.
+export { registerFile } from './registry';

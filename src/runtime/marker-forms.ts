@@ -1,0 +1,79 @@
+// `profile` is called in four shapes; this module tells them apart so that the global, the imported
+// function and the instrumenter's stand-ins all accept exactly the same forms:
+//   profile(fn[, options])                       wrap a function
+//   @profile on a method, legacy decorators      (target, key, descriptor)
+//   @profile on a method, standard decorators    (method, context)
+//   @profile(options)                            returns one of the two decorators above
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFunction = (...args: any[]) => any;
+export type MarkerHandler = (...args: unknown[]) => unknown;
+
+/** Does the work once the form is known: `name` is a readable label for a decorated method. */
+export type ProfileFunction = (fn: AnyFunction, options: unknown, name?: string) => AnyFunction;
+
+export function applyMarker(args: unknown[], profileFunction: ProfileFunction, options?: unknown): unknown {
+  const [first, second, third] = args;
+
+  if (args.length === 3 && isPropertyKey(second) && isDescriptor(third)) {
+    const owner = typeof first === 'function' ? first.name : (first as object | null)?.constructor?.name;
+    const name = `${owner ? `${owner}.` : ''}${String(second)}`;
+    if (typeof third.value === 'function') third.value = profileFunction(third.value, options, name);
+    else if (typeof third.get === 'function') third.get = profileFunction(third.get, options, name);
+    else if (typeof third.set === 'function') third.set = profileFunction(third.set, options, name);
+    else throw new TypeError(`memprof: @profile can only decorate methods and accessors, not ${name}`);
+    return third;
+  }
+
+  if (typeof first === 'function' && isDecoratorContext(second)) {
+    if (!['method', 'getter', 'setter'].includes(second.kind)) {
+      throw new TypeError(`memprof: @profile can only decorate methods and accessors, not a ${second.kind}`);
+    }
+    return profileFunction(first as AnyFunction, options, String(second.name));
+  }
+
+  if (options === undefined) {
+    if (typeof first === 'function') {
+      if (args.length > 2) throw new TypeError('memprof: profile(fn, options) takes at most two arguments');
+      return profileFunction(first as AnyFunction, second);
+    }
+    if (args.length === 1 && first !== null && typeof first === 'object') {
+      // Decorator factory: validate the options now, when the class is defined, not at first call.
+      profileFunction(noop, first);
+      return (...decoratorArgs: unknown[]) => applyMarker(decoratorArgs, profileFunction, first);
+    }
+  }
+
+  throw new TypeError(
+    `memprof: profile() expects a function, a method to decorate or an options object, got ${describeArgs(args)}`,
+  );
+}
+
+function noop(): void {}
+
+function isPropertyKey(value: unknown): value is string | symbol {
+  return typeof value === 'string' || typeof value === 'symbol';
+}
+
+function isDescriptor(value: unknown): value is PropertyDescriptor {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    ('value' in value || 'get' in value || 'set' in value) &&
+    'configurable' in value
+  );
+}
+
+interface DecoratorContext {
+  kind: string;
+  name: string | symbol;
+}
+
+function isDecoratorContext(value: unknown): value is DecoratorContext {
+  return value !== null && typeof value === 'object' && typeof (value as DecoratorContext).kind === 'string' && 'name' in value;
+}
+
+function describeArgs(args: unknown[]): string {
+  if (args.length === 0) return 'no arguments';
+  return args.map((arg) => (arg === null ? 'null' : typeof arg)).join(', ');
+}

@@ -1,0 +1,102 @@
+// Options of a profile marker (`profile(fn, options)`, `@profile(options)`), their defaults and the
+// environment variables that set those defaults. Validation errors name the offending option and,
+// when known, the marker's file and line.
+import { isMetricName, METRIC_NAMES, type MetricName } from './metrics';
+
+/** Anything with a `write(string)` method: `process.stderr`, a file stream, a test's collector. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+export interface ProfileOptions {
+  /** Decimals shown for MiB values (0-6). Default 1, or `MEMPROF_PRECISION`. */
+  precision?: number;
+  /** What "memory" means: 'heap' (default, or `MEMPROF_METRIC`), 'rss', 'heapUsed' or 'external'. */
+  metric?: MetricName;
+  /** Where tables go. Default stdout, or the file named by `MEMPROF_OUTPUT` (appended to). */
+  stream?: TextSink;
+}
+
+export interface ResolvedOptions {
+  precision: number;
+  metric: MetricName;
+  /** Undefined means "the default destination" (stdout or MEMPROF_OUTPUT), resolved when writing. */
+  stream: TextSink | undefined;
+}
+
+const KNOWN_OPTIONS = ['precision', 'metric', 'stream'];
+
+export class ProfileOptionsError extends TypeError {
+  override name = 'ProfileOptionsError';
+}
+
+function where(location: string | undefined): string {
+  return location ? ` (at ${location})` : '';
+}
+
+/** Validates user-supplied options and merges them over the environment defaults. */
+export function resolveOptions(options: unknown, location?: string): ResolvedOptions {
+  const defaults = environmentDefaults();
+  if (options === undefined || options === null) return defaults;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new ProfileOptionsError(`memprof: profile options must be an object, got ${describe(options)}${where(location)}`);
+  }
+  const given = options as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!KNOWN_OPTIONS.includes(key)) {
+      throw new ProfileOptionsError(
+        `memprof: unknown profile option "${key}"${where(location)}; known options: ${KNOWN_OPTIONS.join(', ')}`,
+      );
+    }
+  }
+  const resolved = { ...defaults };
+  if (given.precision !== undefined) resolved.precision = checkPrecision(given.precision, 'option "precision"', location);
+  if (given.metric !== undefined) resolved.metric = checkMetric(given.metric, 'option "metric"', location);
+  if (given.stream !== undefined) {
+    const stream = given.stream as TextSink | null;
+    if (!stream || typeof stream.write !== 'function') {
+      throw new ProfileOptionsError(`memprof: option "stream" must have a write() method${where(location)}`);
+    }
+    resolved.stream = stream;
+  }
+  return resolved;
+}
+
+function checkPrecision(value: unknown, what: string, location?: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 6) {
+    throw new ProfileOptionsError(`memprof: ${what} must be an integer from 0 to 6, got ${describe(value)}${where(location)}`);
+  }
+  return value;
+}
+
+function checkMetric(value: unknown, what: string, location?: string): MetricName {
+  if (!isMetricName(value)) {
+    throw new ProfileOptionsError(
+      `memprof: ${what} must be one of ${METRIC_NAMES.join(', ')}, got ${describe(value)}${where(location)}`,
+    );
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+let cachedDefaults: ResolvedOptions | undefined;
+let cachedEnvKey = '';
+
+/** Defaults from MEMPROF_METRIC and MEMPROF_PRECISION; an invalid value is an error, not ignored. */
+export function environmentDefaults(): ResolvedOptions {
+  const metric = process.env.MEMPROF_METRIC;
+  const precision = process.env.MEMPROF_PRECISION;
+  const key = `${metric}\0${precision}`;
+  if (cachedDefaults && key === cachedEnvKey) return { ...cachedDefaults };
+  const defaults: ResolvedOptions = {
+    metric: metric ? checkMetric(metric, 'MEMPROF_METRIC', undefined) : 'heap',
+    precision: precision ? checkPrecision(Number(precision), 'MEMPROF_PRECISION', undefined) : 1,
+    stream: undefined,
+  };
+  cachedDefaults = defaults;
+  cachedEnvKey = key;
+  return { ...defaults };
+}
