@@ -44,7 +44,7 @@ function instrumentProgram(program: NodePath<t.Program>, options: MemprofPluginO
     const lastLine = fn.path.node.loc?.end.line ?? fn.markerLine;
     report.functions.push({ name: fn.name, firstLine: fn.markerLine, lastLine });
     swapMarker(fn, callFileRecord, index);
-    instrumentFunctionBody(fn.path, { fileRecord: callFileRecord, index });
+    instrumentFunctionBody(fn.path, { fileRecord: callFileRecord, index, firstLine: fn.markerLine });
   });
 
   program.unshiftContainer('body', registration(options, report, fileRecord, recordCache));

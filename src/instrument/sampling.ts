@@ -24,6 +24,8 @@ export interface SamplingNames {
   fileRecord: () => t.Expression;
   /** Index of the function in the file's registration table. */
   index: number;
+  /** The table's first line (the marker's); it already counts the call, so it gets no extra sample. */
+  firstLine: number;
 }
 
 export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names: SamplingNames): void {
@@ -51,7 +53,7 @@ export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names
       ),
     ]),
     t.tryStatement(
-      t.blockStatement(sampler.statements(rest)),
+      t.blockStatement(sampler.statements(rest, names.firstLine)),
       t.catchClause(
         error,
         t.blockStatement([
@@ -86,18 +88,22 @@ class StatementSampler {
     return t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('at')), [t.numericLiteral(line)]));
   }
 
-  /** Instruments a statement list (a block, a case's consequent, a function body). */
-  statements(list: t.Statement[]): t.Statement[] {
+  /**
+   * Instruments a statement list (a block, a case's consequent, a function body). Statements on the
+   * line already being sampled (the enclosing one-liner, or a previous simple statement) are one row
+   * in the table and get no sample of their own, so "Occurrences" counts how often a line ran.
+   */
+  statements(list: t.Statement[], enclosingLine = -1): t.Statement[] {
     const out: t.Statement[] = [];
-    let lastSampledLine = -1;
+    let lastSampledLine = enclosingLine;
     for (const statement of list) {
       const line = statement.loc?.start.line;
       if (line !== undefined && !isInert(statement)) {
-        // Several simple statements on one line are one row in the table, sampled once.
         if (line !== lastSampledLine) out.push(this.sample(line));
-        lastSampledLine = this.descend(statement) ? -1 : line;
+        const compound = this.descend(statement, line);
+        lastSampledLine = !compound || statement.loc?.end.line === line ? line : -1;
       } else {
-        this.descend(statement);
+        this.descend(statement, lastSampledLine);
         lastSampledLine = -1;
       }
       out.push(statement);
@@ -106,59 +112,58 @@ class StatementSampler {
   }
 
   /** Instruments the statements nested in a compound statement; returns whether it had any. */
-  private descend(statement: t.Statement): boolean {
+  private descend(statement: t.Statement, line: number): boolean {
     if (t.isBlockStatement(statement)) {
-      statement.body = this.statements(statement.body);
+      statement.body = this.statements(statement.body, line);
       return true;
     }
     if (t.isIfStatement(statement)) {
-      statement.consequent = this.block(statement.consequent);
-      if (statement.alternate) statement.alternate = this.block(statement.alternate);
+      statement.consequent = this.block(statement.consequent, line);
+      if (statement.alternate) statement.alternate = this.block(statement.alternate, line);
       return true;
     }
     if (t.isLoop(statement)) {
-      this.loop(statement);
+      this.loop(statement, line);
       return true;
     }
     if (t.isLabeledStatement(statement)) {
       const body = statement.body;
-      if (t.isLoop(body)) this.loop(body);
-      else if (t.isBlockStatement(body)) body.body = this.statements(body.body);
+      if (t.isLoop(body)) this.loop(body, line);
+      else if (t.isBlockStatement(body)) body.body = this.statements(body.body, line);
       else return false;
       return true;
     }
     if (t.isSwitchStatement(statement)) {
-      for (const switchCase of statement.cases) switchCase.consequent = this.statements(switchCase.consequent);
+      for (const switchCase of statement.cases) switchCase.consequent = this.statements(switchCase.consequent, line);
       return true;
     }
     if (t.isTryStatement(statement)) {
-      statement.block.body = this.statements(statement.block.body);
-      if (statement.handler) statement.handler.body.body = this.statements(statement.handler.body.body);
-      if (statement.finalizer) statement.finalizer.body = this.statements(statement.finalizer.body);
+      statement.block.body = this.statements(statement.block.body, line);
+      if (statement.handler) statement.handler.body.body = this.statements(statement.handler.body.body, line);
+      if (statement.finalizer) statement.finalizer.body = this.statements(statement.finalizer.body, line);
       return true;
     }
     if (t.isWithStatement(statement)) {
-      statement.body = this.block(statement.body);
+      statement.body = this.block(statement.body, line);
       return true;
     }
     return false;
   }
 
   /** A branch or loop body as an instrumented block (`if (x) a();` becomes `if (x) { at(n); a(); }`). */
-  private block(statement: t.Statement): t.BlockStatement {
+  private block(statement: t.Statement, line: number): t.BlockStatement {
     if (t.isBlockStatement(statement)) {
-      statement.body = this.statements(statement.body);
+      statement.body = this.statements(statement.body, line);
       return statement;
     }
-    const block = t.blockStatement(this.statements([statement]));
+    const block = t.blockStatement(this.statements([statement], line));
     block.loc = statement.loc;
     return block;
   }
 
-  private loop(loop: t.Loop): void {
-    const body = this.block(loop.body);
-    const line = loop.loc?.start.line;
-    if (line !== undefined) {
+  private loop(loop: t.Loop, line: number): void {
+    const body = this.block(loop.body, line);
+    if (line !== -1) {
       // Charge the header's next evaluation (test, update, iterator step) to the loop's line.
       body.body.push(this.sample(line));
       if (t.isForOfStatement(loop) && loop.await) {

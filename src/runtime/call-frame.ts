@@ -12,7 +12,11 @@ const USAGE = 2;
 const SLOTS = 3;
 
 export class CallFrame {
-  private readonly stats: Float64Array;
+  /**
+   * A plain array of small integers, not a Float64Array: interpreted code would box every value
+   * loaded from a Float64Array into a new heap object, i.e. allocate on each sample.
+   */
+  private readonly stats: number[];
   /** Slot offset of the line whose execution the next sample closes. */
   private pending: number;
   private last = 0;
@@ -25,7 +29,7 @@ export class CallFrame {
     private readonly lastLine: number,
     private readonly metric: Metric,
   ) {
-    this.stats = new Float64Array((lastLine - firstLine + 1) * SLOTS);
+    this.stats = new Array<number>((lastLine - firstLine + 1) * SLOTS).fill(0);
     this.pending = 0;
     this.stats[OCCURRENCES] = 1;
   }

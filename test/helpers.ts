@@ -1,0 +1,105 @@
+// Shared helpers for tests that run programs the way a user would: a child `node`, with or without
+// memprof's load hook, capturing what it prints.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** The repository root (tests run from dist/test/). */
+export const ROOT = resolve(__dirname, '..', '..');
+export const REGISTER = join(ROOT, 'register');
+export const FIXTURES = join(ROOT, 'fixtures');
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** Tables written to MEMPROF_OUTPUT (empty when `tablesToFile` was false). */
+  tables: string;
+}
+
+export interface RunOptions {
+  /** Load memprof's hook with `-r`. Default true. */
+  hook?: boolean;
+  /** Send tables to a temporary file instead of stdout, so stdout is the program's own. Default false. */
+  tablesToFile?: boolean;
+  env?: Record<string, string | undefined>;
+  nodeArgs?: string[];
+  args?: string[];
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+export function runNode(file: string, options: RunOptions = {}): RunResult {
+  const tablesFile = options.tablesToFile ? join(mkdtempSync(join(tmpdir(), 'memprof-test-')), 'tables.txt') : undefined;
+  const nodeArgs = [...(options.hook === false ? [] : ['-r', REGISTER]), ...(options.nodeArgs ?? [])];
+  const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: undefined, ...options.env };
+  if (tablesFile) env.MEMPROF_OUTPUT = tablesFile;
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const child: SpawnSyncReturns<string> = spawnSync(process.execPath, [...nodeArgs, file, ...(options.args ?? [])], {
+    cwd: options.cwd ?? ROOT,
+    env: env as NodeJS.ProcessEnv,
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  let tables = '';
+  if (tablesFile) {
+    try {
+      tables = readFileSync(tablesFile, 'utf8');
+    } catch {
+      tables = '';
+    }
+  }
+  return { status: child.status, stdout: child.stdout, stderr: child.stderr, tables };
+}
+
+export interface TableRow {
+  line: number;
+  usageMiB?: number;
+  incrementMiB?: number;
+  occurrences?: number;
+  contents: string;
+}
+
+export interface ParsedTable {
+  filename: string;
+  metric: string;
+  rows: TableRow[];
+  footer: string;
+}
+
+/** Parses the tables a run printed (memory_profiler layout), in order. */
+export function parseTables(text: string): ParsedTable[] {
+  const tables: ParsedTable[] = [];
+  const blocks = text.split(/^Filename: /m).slice(1);
+  for (const block of blocks) {
+    const lines = block.split('\n');
+    const filename = lines[0].trim();
+    const metric = (lines.find((line) => line.startsWith('Metric: ')) ?? '').slice('Metric: '.length);
+    const ruleIndex = lines.findIndex((line) => /^=+$/.test(line));
+    const rows: TableRow[] = [];
+    let index = ruleIndex + 1;
+    for (; ruleIndex >= 0 && index < lines.length && lines[index] !== ''; index++) {
+      const match = /^\s*(\d+)\s{2}(?:\s*(-?[\d.]+) MiB\s+(-?[\d.]+) MiB\s+(\d+)\s{2})?(.*)$/.exec(lines[index]);
+      if (!match) continue;
+      rows.push({
+        line: Number(match[1]),
+        usageMiB: match[2] === undefined ? undefined : Number(match[2]),
+        incrementMiB: match[3] === undefined ? undefined : Number(match[3]),
+        occurrences: match[4] === undefined ? undefined : Number(match[4]),
+        contents: match[5].replace(/^\s+/, ''),
+      });
+    }
+    const footer = lines.slice(index).find((line) => line.trim() !== '') ?? '';
+    tables.push({ filename, metric, rows, footer });
+  }
+  return tables;
+}
+
+/** The row whose source text contains `snippet` (throws if none, to fail with a clear message). */
+export function rowContaining(table: ParsedTable, snippet: string): TableRow {
+  const row = table.rows.find((candidate) => candidate.contents.includes(snippet));
+  if (!row) throw new Error(`no row containing ${JSON.stringify(snippet)} in table of ${table.filename}:\n${JSON.stringify(table.rows, null, 2)}`);
+  return row;
+}
