@@ -8,11 +8,18 @@ import { rememberSourceMap } from './source-maps';
 
 export type ModuleKind = InstrumentOptions['moduleKind'];
 
-export function compileForHook(source: string, filename: string, moduleKind: ModuleKind, runtime: string): string {
+/** `instrumenter` is replaceable so that tests can make instrumentation fail on purpose. */
+export function compileForHook(
+  source: string,
+  filename: string,
+  moduleKind: ModuleKind,
+  runtime: string,
+  instrumenter: typeof instrument = instrument,
+): string {
   if (!needsTransform(source, filename)) return source;
   const options: InstrumentOptions = { runtime, moduleKind, decorators: decoratorFlavourFor(filename) };
   try {
-    const result = instrument(source, filename, options);
+    const result = instrumenter(source, filename, options);
     if (!result) return source;
     if (result.functions.length > 0) rememberSource(filename, source);
     rememberSourceMap(filename, result.map);
@@ -31,10 +38,12 @@ export function compileForHook(source: string, filename: string, moduleKind: Mod
   }
 }
 
-/** Shaped like Node's own syntax errors: location, code frame, then the message; no Babel frames. */
+/** Shaped like Node's own syntax errors: location, code frame, message, the user's file as the frame. */
 function asUserSyntaxError(error: SourceSyntaxError): SyntaxError {
   const userError = new SyntaxError(error.reason);
-  userError.stack = `${error.file}:${error.line}\n${error.codeFrame}\n\nSyntaxError: ${error.reason}`;
+  userError.stack =
+    `${error.file}:${error.line}\n${error.codeFrame}\n\n` +
+    `SyntaxError: ${error.reason}\n    at ${error.file}:${error.line}:${error.column + 1}`;
   return userError;
 }
 

@@ -84,6 +84,8 @@ export function instrument(source: string, filename: string, options: Instrument
     // Keep every statement on its original line: stack traces stay right even without source maps.
     retainLines: true,
     sourceMaps: true,
+    // Map to the file Node would have run; following its own sourceMappingURL is not our call.
+    inputSourceMap: false as never,
     comments: true,
     compact: false,
   };
@@ -95,6 +97,8 @@ export function instrument(source: string, filename: string, options: Instrument
     throw toSourceSyntaxError(error, filename) ?? error;
   }
   if (!output?.code) throw new Error('Babel produced no output');
+  // A JavaScript file that only mentions "profile" runs exactly as written.
+  if (!typescript && report.functions.length === 0) return null;
   return { code: output.code, map: (output.map as object | null) ?? null, functions: report.functions };
 }
 
@@ -110,5 +114,5 @@ function toSourceSyntaxError(error: unknown, filename: string): SourceSyntaxErro
   // Babel's message reads "<file>: <reason> (line:col)\n\n<code frame>".
   const [firstLine, ...frame] = parseError.message.split('\n');
   const reason = firstLine.replace(`${filename}: `, '').replace(/\s*\(\d+:\d+\)$/, '');
-  return new SourceSyntaxError(filename, parseError.loc.line, parseError.loc.column, reason, frame.join('\n').trim());
+  return new SourceSyntaxError(filename, parseError.loc.line, parseError.loc.column, reason, frame.join('\n').replace(/^\n+/, '').trimEnd());
 }

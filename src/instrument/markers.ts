@@ -24,8 +24,10 @@ const PROFILE_TAG = /(?:^|[\s*])@profile(?![\w$-])/;
 
 /** Cheap test before parsing: a file that never says "profile" has nothing to instrument. */
 export function mayContainMarkers(source: string): boolean {
-  return source.includes('profile');
+  return MARKER_WORD.test(source);
 }
+
+const MARKER_WORD = /\bprofile\b/;
 
 export function findMarkedFunctions(program: NodePath<t.Program>): MarkedFunction[] {
   const found = new Map<t.Node, MarkedFunction>();

@@ -24,7 +24,19 @@ export function profile<F extends AnyFunction>(fn: F, options?: ProfileOptions):
 export function profile(options: ProfileOptions): ProfileDecorator;
 export function profile(...args: unknown[]): unknown {
   const site = callerSite(2);
-  return applyMarker(args, (fn, options, name) =>
-    wrapFunctionLevel(fn, resolveOptions(options, `${site.file}:${site.line}`), { ...site, name }),
+  return withUserStack(profile, () =>
+    applyMarker(args, (fn, options, name) =>
+      wrapFunctionLevel(fn, resolveOptions(options, `${site.file}:${site.line}`), { ...site, name }),
+    ),
   );
+}
+
+/** A misuse of `profile` is the caller's error: its stack starts at the caller, not in memprof. */
+export function withUserStack<T>(entryPoint: AnyFunction, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof TypeError) Error.captureStackTrace(error, entryPoint);
+    throw error;
+  }
 }

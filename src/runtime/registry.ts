@@ -6,6 +6,7 @@ import { settleHeapBeforeFirstCall } from './settle';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { applyMarker, type MarkerHandler, type ProfileFunction } from './marker-forms';
 import { reportCall } from '../report/output';
+import { withUserStack } from './profile';
 
 /** Emitted by the instrumenter for each profiled function: name, marker line, closing-brace line. */
 export type FunctionEntry = [name: string, firstLine: number, lastLine: number];
@@ -100,7 +101,8 @@ export class InstrumentedFile {
       fn.configure(options);
       return target;
     };
-    return (...args: unknown[]) => applyMarker(args, keepInstrumented);
+    const standIn = (...args: unknown[]): unknown => withUserStack(standIn, () => applyMarker(args, keepInstrumented));
+    return standIn;
   }
 }
 

@@ -1,0 +1,66 @@
+// Command-line parsing for `memprof`, kept apart from process handling so it can be tested.
+import { isMetricName, METRIC_NAMES } from '../runtime/metrics';
+
+export const USAGE = `Usage: memprof [options] <script> [args...]
+
+Runs a Node.js script (JavaScript or TypeScript) with line-by-line memory profiling, like
+\`node -r memprof/register <script>\`: every function marked with profile prints a table per call.
+
+Options:
+  --metric <name>      heap (default), rss, heapUsed or external   [MEMPROF_METRIC]
+  --precision <n>      decimals shown for MiB values, 0-6 (default 1) [MEMPROF_PRECISION]
+  -o, --output <file>  append tables to <file> instead of stdout      [MEMPROF_OUTPUT]
+  -h, --help           show this help
+  -v, --version        show memprof's version
+
+Mark functions with \`/** @profile */\`, \`profile(function ...)\` or \`@profile\` on class methods.
+`;
+
+export class UsageError extends Error {}
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'run'; script: string; args: string[]; env: Record<string, string> };
+
+/** Options come before the script; everything after the script belongs to the script. */
+export function parseCommandLine(argv: string[]): Command {
+  const env: Record<string, string> = {};
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index];
+    const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const next = inlineValue ?? argv[++index];
+      if (next === undefined) throw new UsageError(`option ${flag} needs a value`);
+      return next;
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return { kind: 'help' };
+      case '-v':
+      case '--version':
+        return { kind: 'version' };
+      case '--metric': {
+        const metric = value();
+        if (!isMetricName(metric)) throw new UsageError(`--metric must be one of ${METRIC_NAMES.join(', ')}, got "${metric}"`);
+        env.MEMPROF_METRIC = metric;
+        break;
+      }
+      case '--precision': {
+        const precision = value();
+        if (!/^[0-6]$/.test(precision)) throw new UsageError(`--precision must be an integer from 0 to 6, got "${precision}"`);
+        env.MEMPROF_PRECISION = precision;
+        break;
+      }
+      case '-o':
+      case '--output':
+        env.MEMPROF_OUTPUT = value();
+        break;
+      default:
+        if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+        return { kind: 'run', script: arg, args: argv.slice(index + 1), env };
+    }
+  }
+  throw new UsageError('no script given');
+}

@@ -1,0 +1,56 @@
+// The `memprof` command as a user types it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCommandLine, UsageError } from '../src/cli/arguments';
+import { FIXTURES, ROOT, parseTables } from './helpers';
+
+const CLI = join(ROOT, 'dist/src/cli/main.js');
+
+function memprof(...args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT });
+}
+
+test('memprof <script> runs it with line profiling and the chosen options', () => {
+  const run = memprof('--precision', '2', '--metric=heapUsed', join(FIXTURES, 'seed/example.js'));
+  assert.equal(run.status, 0, run.stderr);
+  const [table] = parseTables(run.stdout);
+  assert.match(table.metric, /^heapUsed /);
+  assert.match(run.stdout, / \d+\.\d\d MiB/);
+});
+
+test("memprof passes the script's arguments and exit code through", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'memprof-cli-'));
+  const script = join(dir, 'exit.js');
+  writeFileSync(script, 'console.log(process.argv.slice(2).join(" ")); process.exit(7);');
+  const run = memprof(script, '--not-for-memprof', 'x');
+  assert.equal(run.status, 7);
+  assert.equal(run.stdout, '--not-for-memprof x\n');
+});
+
+test('memprof --help and bad usage', () => {
+  const help = memprof('--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^Usage: memprof \[options\] <script> \[args\.\.\.\]/);
+  const unknown = memprof('--frobnicate', 'x.js');
+  assert.equal(unknown.status, 2);
+  assert.equal(unknown.stderr, "memprof: unknown option --frobnicate\nTry 'memprof --help'.\n");
+  const missing = memprof('does-not-exist.js');
+  assert.equal(missing.status, 2);
+  assert.equal(missing.stderr, 'memprof: cannot find script does-not-exist.js\n');
+});
+
+test('argument parsing: options before the script, the rest is the script’s', () => {
+  assert.deepEqual(parseCommandLine(['-o', 'out.txt', 'app.ts', '-o', 'x']), {
+    kind: 'run',
+    script: 'app.ts',
+    args: ['-o', 'x'],
+    env: { MEMPROF_OUTPUT: 'out.txt' },
+  });
+  assert.throws(() => parseCommandLine(['--precision', '9', 'a.js']), UsageError);
+  assert.throws(() => parseCommandLine(['--metric']), /--metric needs a value/);
+  assert.throws(() => parseCommandLine([]), /no script given/);
+});

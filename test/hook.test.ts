@@ -1,0 +1,85 @@
+// The load hook from the user's side: bad input, TypeScript stack traces, and files memprof cannot
+// instrument.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { compileForHook } from '../src/hooks/compile';
+import { instrument } from '../src/instrument/instrumenter';
+import { FIXTURES, parseTables, runNode } from './helpers';
+
+/** Node's report of an uncaught error, without the stack frames (which differ with a hook). */
+function errorReport(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => !/^\s+at /.test(line))
+    .join('\n');
+}
+
+test('a JavaScript syntax error fails exactly as it does without memprof', () => {
+  const file = join(FIXTURES, 'errors/syntax-error.js');
+  const hooked = runNode(file);
+  const plain = runNode(file, { hook: false });
+  assert.equal(plain.status, 1);
+  assert.equal(hooked.status, plain.status);
+  assert.equal(errorReport(hooked.stderr), errorReport(plain.stderr));
+  assert.match(hooked.stderr, /syntax-error\.js:4\n {2}const value = ;/);
+});
+
+test('a TypeScript syntax error names the file and line, with no Babel internals', () => {
+  const run = runNode(join(FIXTURES, 'errors/syntax-error.ts'));
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /syntax-error\.ts:8\n/);
+  assert.match(run.stderr, />\s+8 \|\s+const value: number = ;/);
+  assert.match(run.stderr, /SyntaxError: Unexpected token/);
+  assert.doesNotMatch(run.stderr, /@babel|node_modules/);
+});
+
+test('stack traces and tables of TypeScript files use the original line numbers', () => {
+  const run = runNode(join(FIXTURES, 'errors/stack-trace.ts'));
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /thrown at at area \(.*stack-trace\.ts:23:\d+\)/);
+  const [table] = parseTables(run.stdout);
+  assert.equal(table.rows.find((row) => row.contents.startsWith('throw new Error'))?.line, 23);
+});
+
+test('an unknown marker option is a clear error naming the option, file and line', () => {
+  for (const hook of [true, false]) {
+    const run = runNode(join(FIXTURES, 'errors/bad-option.js'), { hook });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /memprof: unknown profile option "precison" \(at .*bad-option\.js:4\); known options: precision, metric, stream/);
+    // The stack starts in the user's code, not inside memprof.
+    const firstFrame = run.stderr.split('\n').find((line) => /^\s+at /.test(line));
+    assert.match(firstFrame ?? '', /bad-option\.js:4/);
+  }
+});
+
+test('a mistyped MEMPROF_METRIC stops at start-up with one line', () => {
+  const run = runNode(join(FIXTURES, 'seed/example.js'), { env: { MEMPROF_METRIC: 'bogus' } });
+  assert.equal(run.status, 2);
+  assert.equal(run.stderr, 'memprof: MEMPROF_METRIC must be one of heap, rss, heapUsed, external, got "bogus"\n');
+  assert.equal(run.stdout, '');
+});
+
+test('a file the instrumenter cannot handle still runs, unprofiled, with one warning', () => {
+  const failing: typeof instrument = () => {
+    throw new Error('unsupported construct\nwith detail');
+  };
+  const warnings: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((text: string) => warnings.push(text) > 0) as unknown as typeof process.stderr.write;
+  let js: string;
+  let ts: string;
+  try {
+    js = compileForHook('/** @profile */ function f() { return 1 }', '/app/f.js', 'commonjs', 'memprof-runtime', failing);
+    ts = compileForHook('/** @profile */ function f(): number { return 1 }', '/app/f.ts', 'commonjs', 'memprof-runtime', failing);
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(js, '/** @profile */ function f() { return 1 }');
+  // TypeScript still has its types stripped, so it can run.
+  assert.match(ts, /function f\(\) \{\s*return 1;?\s*\}/);
+  assert.deepEqual(warnings, [
+    'memprof: warning: could not instrument /app/f.js: unsupported construct; it runs unprofiled\n',
+    'memprof: warning: could not instrument /app/f.ts: unsupported construct; it runs unprofiled\n',
+  ]);
+});

@@ -1,0 +1,176 @@
+// The instrumenter as a function: which functions it recognises as profiled, which lines it samples,
+// and what it leaves alone. Each case is data: source in, expectations out.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { instrument, needsTransform } from '../src/instrument/instrumenter';
+
+const OPTIONS = { runtime: 'memprof-runtime', moduleKind: 'commonjs' as const };
+
+interface MarkerCase {
+  name: string;
+  source: string;
+  filename?: string;
+  /** Names of the profiled functions, in registration order; [] means "nothing to profile". */
+  functions: string[];
+}
+
+const MARKER_CASES: MarkerCase[] = [
+  { name: 'global profile(function)', source: 'const f = profile(function f() { return 1; });', functions: ['f'] },
+  { name: 'profile(async arrow)', source: 'const load = profile(async () => { await 1; });', functions: ['load'] },
+  { name: 'expression-bodied arrow', source: 'const twice = profile((x) => x * 2);', functions: ['twice'] },
+  {
+    name: 'required profile',
+    source: "const { profile } = require('memprof');\nconst f = profile(function () {});",
+    functions: ['f'],
+  },
+  {
+    name: 'required under another name',
+    source: "const { profile: p } = require('memprof');\nconst f = p(function () {});",
+    functions: ['f'],
+  },
+  {
+    name: 'member of the required module',
+    source: "const memprof = require('memprof');\nconst f = memprof.profile(function g() {});",
+    functions: ['g'],
+  },
+  {
+    name: 'ES import, renamed',
+    source: "import { profile as measure } from 'memprof';\nexport const f = measure(function f() {});",
+    filename: '/app/f.ts',
+    functions: ['f'],
+  },
+  {
+    name: 'namespace import',
+    source: "import * as memprof from 'memprof';\nexport const f = memprof.profile(() => 1);",
+    filename: '/app/f.ts',
+    functions: ['f'],
+  },
+  { name: 'block comment on a declaration', source: '/** @profile */\nfunction work() {}', functions: ['work'] },
+  { name: 'line comment on a declaration', source: '// @profile\nfunction work() {}', functions: ['work'] },
+  {
+    name: '@profile among other JSDoc tags',
+    source: '/**\n * Does work.\n * @profile\n * @returns nothing\n */\nfunction work() {}',
+    functions: ['work'],
+  },
+  { name: 'comment on an exported const arrow', source: '/** @profile */\nexport const go = () => 1;', filename: '/app/go.ts', functions: ['go'] },
+  {
+    name: 'comment on object and class methods',
+    source: 'const o = {\n  /** @profile */\n  m() {},\n};\nclass C {\n  /** @profile */\n  static s() {}\n  // @profile\n  #p() {}\n}',
+    functions: ['m', 'C.s', 'C.#p'],
+  },
+  {
+    name: 'decorators, with and without options',
+    source: 'class Store {\n  @profile\n  load() {}\n  @profile({ precision: 2 })\n  async *stream() {}\n  get size() { return 0; }\n}',
+    functions: ['Store.load', 'Store.stream'],
+  },
+  { name: 'a local function called profile is not the marker', source: 'function profile(f) { return f; }\nprofile(function f() {});', functions: [] },
+  { name: '@profiler is another tag', source: '/** @profiler */\nfunction work() {}', functions: [] },
+  { name: 'profile(variable) is left to the runtime', source: 'function g() {}\nconst f = profile(g);', functions: [] },
+  { name: 'a comment elsewhere marks nothing', source: '/** @profile */\nconst x = 1;\nfunction work() {}', functions: [] },
+  {
+    name: 'nested profiled functions are each profiled',
+    source: '/** @profile */\nfunction outer() {\n  const inner = profile(() => 1);\n  return inner();\n}',
+    functions: ['outer', 'inner'],
+  },
+];
+
+for (const { name, source, filename, functions } of MARKER_CASES) {
+  test(`markers: ${name}`, () => {
+    const result = instrument(source, filename ?? '/app/case.js', OPTIONS);
+    assert.deepEqual(result?.functions.map((fn) => fn.name) ?? [], functions);
+  });
+}
+
+function sampledLines(code: string): number[] {
+  return [...code.matchAll(/\.at\((\d+)\)/g)].map((match) => Number(match[1]));
+}
+
+test('a JavaScript file without the word "profile" is not even parsed', () => {
+  assert.equal(needsTransform('const x = 1;\nmodule.exports = x;', '/app/x.js'), false);
+  assert.equal(instrument('this is { not javascript', '/app/x.js', OPTIONS), null);
+  // TypeScript always needs its types stripped.
+  assert.equal(needsTransform('const x: number = 1;', '/app/x.ts'), true);
+});
+
+test('a JavaScript file that only mentions profile runs untouched', () => {
+  assert.equal(instrument('// see profile.md\nconst profileName = "x";', '/app/x.js', OPTIONS), null);
+});
+
+test('only the profiled body is rewritten; other functions keep their exact code', () => {
+  const source = [
+    'function before(a) { return a + 1; }',
+    '/** @profile */',
+    'function marked(a) {',
+    '  const b = before(a);',
+    '  return b;',
+    '}',
+    'function after(a) { for (const x of a) console.log(x); }',
+  ].join('\n');
+  const result = instrument(source, '/app/x.js', OPTIONS);
+  assert.ok(result);
+  const lines = result.code.split('\n');
+  // retainLines: every original line keeps its number (line 1 also carries the file's registration).
+  assert.match(lines[0], /function before\(a\) \{\s*return a \+ 1;\s*\}$/);
+  assert.doesNotMatch(lines[0], /memprofCall/);
+  assert.match(lines[6], /^function after\(a\) \{\s*for \(const x of a\) console\.log\(x\);\s*\}$/);
+  assert.deepEqual(sampledLines(result.code), [4, 5]);
+  assert.deepEqual(result.functions, [{ name: 'marked', firstLine: 2, lastLine: 6 }]);
+});
+
+test('samples go before statements in every kind of block, once per line', () => {
+  const source = [
+    '/** @profile */', //                              1
+    'function all(items) {', //                        2
+    '  let total = 0; let count = 0;', //              3 two statements, one sample
+    '  for (const item of items) {', //                4 +1 at the end of the body
+    '    if (item > 1) total += item;', //             5
+    '    else count++;', //                            6
+    '  }', //                                          7
+    '  switch (total) {', //                           8
+    '    case 0:', //                                  9
+    '      count = -1;', //                            10
+    '      break;', //                                 11
+    '  }', //                                          12
+    '  try {', //                                      13
+    '    JSON.parse("{");', //                         14
+    '  } catch {', //                                  15
+    '    count++;', //                                 16
+    '  } finally {', //                                17
+    '    total++;', //                                 18
+    '  }', //                                          19
+    '  function helper() {}', //                       20 declarations run nothing
+    '  return total + count;', //                      21
+    '}', //                                            22
+  ].join('\n');
+  const result = instrument(source, '/app/x.js', OPTIONS);
+  assert.ok(result);
+  assert.deepEqual(
+    sampledLines(result.code).sort((a, b) => a - b),
+    [3, 4, 4, 5, 6, 8, 10, 11, 13, 14, 16, 18, 21],
+  );
+});
+
+test('await and yield in the profiled body are bracketed, nested functions are not touched', () => {
+  const source = [
+    '/** @profile */',
+    'async function* run(source) {',
+    '  const value = await source();',
+    '  yield value;',
+    '  const later = async () => await source();',
+    '  return later;',
+    '}',
+  ].join('\n');
+  const result = instrument(source, '/app/x.js', OPTIONS);
+  assert.ok(result);
+  assert.match(result.code, /\.resume\(await \w+\.suspend\(source\(\)\)\)/);
+  assert.match(result.code, /\.resume\(yield \w+\.suspend\(value\)\)/);
+  assert.match(result.code, /async \(\) => await source\(\)/);
+});
+
+test('the marker becomes a runtime stand-in; the file registers its functions once', () => {
+  const result = instrument("const { profile } = require('memprof');\nconst f = profile(function f() {}, { precision: 2 });", '/app/x.js', OPTIONS);
+  assert.ok(result);
+  assert.match(result.code, /\w+\(\)\.marker\(0\)\(function f\(\)/);
+  assert.match(result.code, /\{ precision: 2 \}\)/);
+  assert.match(result.code, /require\("memprof-runtime"\)\.registerFile\("\/app\/x\.js", \[\["f", 2, 2\]\]\)/);
+});
