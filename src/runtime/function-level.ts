@@ -4,7 +4,7 @@ import { hideOwnAllocations, METRICS, type Metric } from './metrics';
 import type { ResolvedOptions } from './options';
 import type { AnyFunction } from './marker-forms';
 import type { CallResult } from './call-result';
-import { reportCall } from '../report/output';
+import { callEnded, callStarted, type CallStart } from './call-events';
 
 /** How often an async call's memory is sampled while its promise is pending. */
 const ASYNC_SAMPLE_INTERVAL_MS = 10;
@@ -16,7 +16,7 @@ export function wrapFunctionLevel<F extends AnyFunction>(fn: F, options: Resolve
   const name = location.name || fn.name || '(anonymous)';
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     showHintOnce();
-    const call = new WholeCall(metric);
+    const call = new WholeCall(metric, callStarted(name, location.file, location.line));
     let result: unknown;
     try {
       result = new.target ? Reflect.construct(fn, args, new.target) : Reflect.apply(fn, this, args);
@@ -45,9 +45,12 @@ export interface CallSite {
 class WholeCall {
   private readonly entry: number;
   private peak: number;
-  private readonly start = performance.now();
+  private readonly startTime = performance.now();
 
-  constructor(private readonly metric: Metric) {
+  constructor(
+    private readonly metric: Metric,
+    private readonly start: CallStart,
+  ) {
     this.entry = this.peak = metric.read();
   }
 
@@ -87,10 +90,10 @@ class WholeCall {
       peakBytes: this.peak,
       lines: [],
       threw,
-      durationMs: performance.now() - this.start,
+      durationMs: performance.now() - this.startTime,
       lineLevel: false,
     };
-    hideOwnAllocations(() => reportCall(result, options));
+    hideOwnAllocations(() => callEnded(this.start, result, options));
   }
 }
 

@@ -5,7 +5,7 @@ import { hideOwnAllocations, METRICS } from './metrics';
 import { settleHeapBeforeFirstCall } from './settle';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { applyMarker, type MarkerHandler, type ProfileFunction } from './marker-forms';
-import { reportCall } from '../report/output';
+import { callEnded, callStarted, type CallStart } from './call-events';
 import { withUserStack } from './profile';
 
 /** Emitted by the instrumenter for each profiled function: name, marker line, closing-brace line. */
@@ -38,9 +38,16 @@ export class ProfiledFunction {
     const metric = METRICS[options.metric];
     settleHeapBeforeFirstCall();
     // The frame's own allocation must not be charged to an enclosing profiled call.
-    const frame = hideOwnAllocations(() => new CallFrame(this.firstLine, this.lastLine, metric));
-    const call = hideOwnAllocations(() => new InstrumentedCall(this, options, frame));
-    frame.begin();
+    const call = hideOwnAllocations(
+      () =>
+        new InstrumentedCall(
+          this,
+          options,
+          new CallFrame(this.firstLine, this.lastLine, metric),
+          callStarted(this.name, this.file, this.firstLine),
+        ),
+    );
+    call.begin();
     return call;
   }
 }
@@ -53,7 +60,12 @@ export class InstrumentedCall {
     private readonly fn: ProfiledFunction,
     private readonly options: ResolvedOptions,
     private readonly frame: CallFrame,
+    private readonly start: CallStart,
   ) {}
+
+  begin(): void {
+    this.frame.begin();
+  }
 
   at(line: number): void {
     this.frame.at(line);
@@ -76,7 +88,7 @@ export class InstrumentedCall {
     if (this.done) return;
     this.done = true;
     const result = this.frame.finish(this.fn.name, this.fn.file, this.options);
-    hideOwnAllocations(() => reportCall(result, this.options));
+    hideOwnAllocations(() => callEnded(this.start, result, this.options));
   }
 }
 
