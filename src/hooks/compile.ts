@@ -1,10 +1,31 @@
 // What the load hooks run instead of a file's source: its instrumented form when it has markers or is
 // TypeScript, else the source untouched. A file memprof cannot instrument still runs (with one
 // warning); a file that does not parse fails as Node would fail on it.
-import { instrument, isTypeScriptFile, needsTransform, SourceSyntaxError, type InstrumentOptions } from '../instrument/instrumenter';
+import type { instrument as instrumentFunction, InstrumentOptions } from '../instrument/instrumenter';
+import { isTypeScriptFile, needsTransform, SourceSyntaxError } from '../instrument/file-kinds';
 import { rememberSource } from '../report/source-lines';
 import { decoratorFlavourFor } from './project-config';
 import { rememberSourceMap } from './source-maps';
+import { cacheKey, openTransformCache, type CachedTransform, type TransformCache } from './transform-cache';
+
+let cache: TransformCache | undefined | null = null;
+
+/** Babel is loaded only when a file actually has to be compiled (not on cache hits). */
+function instrument(...args: Parameters<typeof instrumentFunction>): ReturnType<typeof instrumentFunction> {
+  return (require('../instrument/instrumenter') as typeof import('../instrument/instrumenter')).instrument(...args);
+}
+
+/** Instruments through the on-disk cache (opened on first use). */
+function cachedInstrument(source: string, filename: string, options: InstrumentOptions, instrumenter: typeof instrument): CachedTransform {
+  if (cache === null) cache = openTransformCache();
+  if (!cache || instrumenter !== instrument) return instrumenter(source, filename, options);
+  const key = cacheKey(source, filename, options);
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const result = instrumenter(source, filename, options);
+  cache.set(key, result);
+  return result;
+}
 
 export type ModuleKind = InstrumentOptions['moduleKind'];
 
@@ -14,12 +35,12 @@ export function compileForHook(
   filename: string,
   moduleKind: ModuleKind,
   runtime: string,
-  instrumenter: typeof instrument = instrument,
+  instrumenter: typeof instrumentFunction = instrument,
 ): string {
   if (!needsTransform(source, filename)) return source;
   const options: InstrumentOptions = { runtime, moduleKind, decorators: decoratorFlavourFor(filename) };
   try {
-    const result = instrumenter(source, filename, options);
+    const result = cachedInstrument(source, filename, options, instrumenter);
     if (!result) return source;
     if (result.functions.length > 0) rememberSource(filename, source);
     rememberSourceMap(filename, result.map);

@@ -1,7 +1,7 @@
 // Stack traces through compiled files point at the original source. Lines already match (the
 // instrumenter retains them); the maps fix columns. Installed only once a file has been compiled, and
 // only consulted for the files memprof compiled.
-import sourceMapSupport from 'source-map-support';
+import type sourceMapSupportModule from 'source-map-support';
 
 const maps = new Map<string, string>();
 let installed = false;
@@ -11,7 +11,7 @@ export function rememberSourceMap(filename: string, map: object | null): void {
   maps.set(filename, JSON.stringify(map));
   if (installed) return;
   installed = true;
-  sourceMapSupport.install({
+  (require('source-map-support') as typeof sourceMapSupportModule).install({
     environment: 'node',
     handleUncaughtExceptions: false,
     hookRequire: false,

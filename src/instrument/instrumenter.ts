@@ -2,7 +2,9 @@
 // I/O; the hooks decide what to read, and pass in what they learned (e.g. the decorator flavour).
 import { transformSync, type PluginItem, type TransformOptions } from '@babel/core';
 import { memprofPlugin, type PluginReport } from './plugin';
-import { mayContainMarkers } from './markers';
+import { isTypeScriptFile, mayContainMarkers, needsTransform, SourceSyntaxError } from './file-kinds';
+
+export { isTypeScriptFile, needsTransform, SourceSyntaxError };
 
 export type DecoratorFlavour = 'legacy' | 'standard';
 
@@ -23,31 +25,6 @@ export interface InstrumentResult {
   map: object | null;
   /** Profiled functions found and instrumented in this file. */
   functions: PluginReport['functions'];
-}
-
-/** A syntax error in the user's file, located in the user's terms (no Babel internals). */
-export class SourceSyntaxError extends SyntaxError {
-  override name = 'SyntaxError';
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly column: number,
-    readonly reason: string,
-    readonly codeFrame: string,
-  ) {
-    super(`${reason} (${file}:${line}:${column + 1})`);
-  }
-}
-
-const TYPESCRIPT_FILE = /\.(?:[cm]?ts|tsx)$/;
-
-export function isTypeScriptFile(filename: string): boolean {
-  return TYPESCRIPT_FILE.test(filename) && !filename.endsWith('.d.ts');
-}
-
-/** Whether `instrument` has anything to do: TypeScript always needs compiling, JavaScript only if marked. */
-export function needsTransform(source: string, filename: string): boolean {
-  return isTypeScriptFile(filename) || mayContainMarkers(source);
 }
 
 /**

@@ -22,13 +22,6 @@ export interface MarkedFunction {
 
 const PROFILE_TAG = /(?:^|[\s*])@profile(?![\w$-])/;
 
-/** Cheap test before parsing: a file that never says "profile" has nothing to instrument. */
-export function mayContainMarkers(source: string): boolean {
-  return MARKER_WORD.test(source);
-}
-
-const MARKER_WORD = /\bprofile\b/;
-
 export function findMarkedFunctions(program: NodePath<t.Program>): MarkedFunction[] {
   const found = new Map<t.Node, MarkedFunction>();
   const add = (marked: MarkedFunction) => {

@@ -2,7 +2,7 @@
 //   Filename: ...
 //   Line #    Mem usage    Increment  Occurrences   Line Contents
 //   =============================================================
-import Table from 'cli-table3';
+import type TableConstructor from 'cli-table3';
 import type { CallResult } from '../runtime/call-result';
 import { sourceLine } from './source-lines';
 
@@ -26,6 +26,8 @@ export function formatTable(result: CallResult): string {
   const header = formatHeader(result);
   if (!result.lineLevel) return header + formatWholeCall(result);
 
+  // Loaded on first use: programs that never finish a profiled call do not pay for it.
+  const Table = require('cli-table3') as typeof TableConstructor;
   const table = new Table({
     head: ['Line #', 'Mem usage', 'Increment', 'Occurrences', 'Line Contents'],
     chars: NO_BORDERS,

@@ -1,0 +1,33 @@
+// Cheap questions about a file, answered without loading Babel: the load hooks ask them of every
+// file, and most files need nothing from memprof.
+
+const TYPESCRIPT_FILE = /\.(?:[cm]?ts|tsx)$/;
+const MARKER_WORD = /\bprofile\b/;
+
+export function isTypeScriptFile(filename: string): boolean {
+  return TYPESCRIPT_FILE.test(filename) && !filename.endsWith('.d.ts');
+}
+
+/** A file that never says "profile" has nothing to instrument. */
+export function mayContainMarkers(source: string): boolean {
+  return MARKER_WORD.test(source);
+}
+
+/** TypeScript always needs compiling; JavaScript only when it may mark functions. */
+export function needsTransform(source: string, filename: string): boolean {
+  return isTypeScriptFile(filename) || mayContainMarkers(source);
+}
+
+/** A syntax error in the user's file, located in the user's terms (no Babel internals). */
+export class SourceSyntaxError extends SyntaxError {
+  override name = 'SyntaxError';
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+    readonly codeFrame: string,
+  ) {
+    super(`${reason} (${file}:${line}:${column + 1})`);
+  }
+}
