@@ -3,6 +3,10 @@
 import { profile } from '../runtime/profile';
 import { environmentDefaults, ProfileOptionsError } from '../runtime/options';
 import { installRequireHook } from './require-hook';
+import { isEsmEntry } from './module-format';
+import * as nodeModule from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { EsmHookData } from './esm-hooks';
 
 const HOOK_FLAG = Symbol.for('memprof.hook');
 
@@ -18,6 +22,26 @@ export function register(): void {
     Object.defineProperty(globalThis, 'profile', { value: profile, writable: true, configurable: true, enumerable: false });
   }
   installRequireHook(RUNTIME_MODULE);
+  if (wantsEsmHooks()) registerEsmHooks();
+}
+
+/**
+ * The ES module hooks run in a thread of their own, which costs start-up time, so they are
+ * registered only when ES modules are in play: `--import memprof/register`, or an ES module entry.
+ */
+function wantsEsmHooks(): boolean {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return flags.some((flag) => flag === '--import' || flag.startsWith('--import=')) || isEsmEntry(process.argv[1]);
+}
+
+function registerEsmHooks(): void {
+  const register = (nodeModule as { register?: (specifier: string, options: object) => void }).register;
+  if (typeof register !== 'function') {
+    process.stderr.write(`memprof: warning: this Node.js (${process.version}) cannot hook ES modules; they run unprofiled\n`);
+    return;
+  }
+  const data: EsmHookData = { runtime: pathToFileURL(RUNTIME_MODULE).href };
+  register(pathToFileURL(require.resolve('./esm-hooks')).href, { data });
 }
 
 /** A mistyped MEMPROF_* variable stops the program at once with one clear line, not at first use. */

@@ -105,7 +105,8 @@ function registration(
   ];
   if (options.moduleKind === 'esm') {
     statements.unshift(
-      t.importDeclaration([t.importNamespaceSpecifier(t.identifier('__memprofRuntime'))], t.stringLiteral(options.runtime)),
+      // The runtime is CommonJS: its default export is its module.exports.
+      t.importDeclaration([t.importDefaultSpecifier(t.identifier('__memprofRuntime'))], t.stringLiteral(options.runtime)),
     );
   }
   return statements;
