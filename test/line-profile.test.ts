@@ -105,7 +105,8 @@ test("a caller's line is charged its profiled callee's allocation and none of me
   assert.equal(run.status, 0, run.stderr);
   const [inner, outer] = parseTables(run.stdout);
   assertNear(rowContaining(inner, 'Buffer.alloc').incrementMiB, 32, 0.1, 'callee allocation');
-  assertNear(rowContaining(outer, 'inner()').incrementMiB, 32, 0.1, 'caller line');
+  // The callee's first call also compiles it (V8 bytecode for the user's function): tens of KiB.
+  assertNear(rowContaining(outer, 'inner()').incrementMiB, 32, 0.25, 'caller line');
   assertNear(rowContaining(outer, 'return size').incrementMiB, 0, 0.05, 'line after the call');
 });
 

@@ -3,9 +3,9 @@
 // warning); a file that does not parse fails as Node would fail on it.
 import type { instrument as instrumentFunction, InstrumentOptions } from '../instrument/instrumenter';
 import { isTypeScriptFile, needsTransform, SourceSyntaxError } from '../instrument/file-kinds';
+import { compileFunction } from 'node:vm';
 import { rememberSource } from '../report/source-lines';
 import { decoratorFlavourFor } from './project-config';
-import { rememberSourceMap } from './source-maps';
 import { cacheKey, openTransformCache, type CachedTransform, type TransformCache } from './transform-cache';
 
 let cache: TransformCache | undefined | null = null;
@@ -43,20 +43,43 @@ export function compileForHook(
     const result = cachedInstrument(source, filename, options, instrumenter);
     if (!result) return source;
     if (result.functions.length > 0) rememberSource(filename, source);
-    rememberSourceMap(filename, result.map);
-    return result.code;
+    return withSourceMap(result.code, result.map, filename);
   } catch (error) {
     if (error instanceof SourceSyntaxError) {
-      // JavaScript: let Node report its own error on the original source, exactly as without memprof.
-      if (!isTypeScriptFile(filename)) return source;
-      throw asUserSyntaxError(error);
+      if (isTypeScriptFile(filename)) throw asUserSyntaxError(error);
+      // JavaScript: let Node report its own error on the original source, exactly as without memprof;
+      // and if Node can compile what Babel could not, say that this file runs unprofiled.
+      if (moduleKind === 'commonjs' && compilesAsCommonJs(source, filename)) {
+        warn(`could not instrument ${filename}: ${error.reason} at line ${error.line}; it runs unprofiled`);
+      }
+      return source;
     }
     warn(`could not instrument ${filename}: ${(error as Error).message.split('\n')[0]}; it runs unprofiled`);
     if (!isTypeScriptFile(filename)) return source;
     const compiled = instrument(source, filename, { ...options, profile: false });
-    rememberSourceMap(filename, compiled?.map ?? null);
-    return compiled?.code ?? source;
+    return compiled ? withSourceMap(compiled.code, compiled.map, filename) : source;
   }
+}
+
+/**
+ * Lines already match in every compiled file (the instrumenter retains them). TypeScript also gets
+ * an inline source map, read by Node's own source map support, so that columns match too. Plain
+ * JavaScript gets none: turning Node's source maps on would also change how Node prints the frames
+ * of every other source-mapped file the program loads.
+ */
+function withSourceMap(code: string, map: object | null, filename: string): string {
+  if (!map || !isTypeScriptFile(filename)) return code;
+  enableSourceMaps();
+  const encoded = Buffer.from(JSON.stringify(map)).toString('base64');
+  return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${encoded}\n`;
+}
+
+let sourceMapsEnabled = false;
+
+export function enableSourceMaps(): void {
+  if (sourceMapsEnabled) return;
+  sourceMapsEnabled = true;
+  process.setSourceMapsEnabled(true);
 }
 
 /** Shaped like Node's own syntax errors: location, code frame, message, the user's file as the frame. */
@@ -66,6 +89,15 @@ function asUserSyntaxError(error: SourceSyntaxError): SyntaxError {
     `${error.file}:${error.line}\n${error.codeFrame}\n\n` +
     `SyntaxError: ${error.reason}\n    at ${error.file}:${error.line}:${error.column + 1}`;
   return userError;
+}
+
+function compilesAsCommonJs(source: string, filename: string): boolean {
+  try {
+    compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function warn(message: string): void {

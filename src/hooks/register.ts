@@ -3,6 +3,8 @@
 import { profile } from '../runtime/profile';
 import { environmentDefaults, ProfileOptionsError } from '../runtime/options';
 import { installRequireHook } from './require-hook';
+import { enableSourceMaps } from './compile';
+import { isTypeScriptFile } from '../instrument/file-kinds';
 import { isEsmEntry } from './module-format';
 import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -23,6 +25,8 @@ export function register(): void {
   }
   installRequireHook(RUNTIME_MODULE);
   if (wantsEsmHooks()) registerEsmHooks();
+  // ES modules are compiled in the hooks thread; their source maps are read in this one.
+  if (process.argv[1] && isTypeScriptFile(process.argv[1])) enableSourceMaps();
 }
 
 /**

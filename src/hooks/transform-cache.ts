@@ -1,14 +1,29 @@
 // On-disk cache of instrumented files, like @babel/register's: compiling with Babel costs far more
-// than reading a file. Keyed by the source, the file name, memprof's version and the options, so a
+// than reading a file. Keyed by the source, the file name, the options and what compiled it, so a
 // change to any of them misses. A damaged entry is a miss, never an error.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { InstrumentResult } from '../instrument/instrumenter';
 
-const PACKAGE_JSON = join(__dirname, '..', '..', '..', 'package.json');
-const VERSION = (JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version: string }).version;
+let fingerprint: string | undefined;
+
+/**
+ * What produced the cached code: memprof's version and the instrumenter's own compiled files (so a
+ * rebuilt memprof of the same version, during development, does not get stale entries), and Babel's.
+ */
+function compilerFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const hash = createHash('sha256');
+  hash.update(readFileSync(join(__dirname, '..', '..', '..', 'package.json')));
+  const instrumentDirectory = join(__dirname, '..', 'instrument');
+  for (const name of readdirSync(instrumentDirectory).filter((file) => file.endsWith('.js')).sort()) {
+    hash.update(name).update(readFileSync(join(instrumentDirectory, name)));
+  }
+  hash.update(String((require('@babel/core/package.json') as { version: string }).version));
+  return (fingerprint = hash.digest('hex'));
+}
 
 /** null: the file needs no transform (e.g. JavaScript that only mentions "profile"). */
 export type CachedTransform = InstrumentResult | null;
@@ -21,7 +36,7 @@ export interface TransformCache {
 
 export function cacheKey(source: string, filename: string, options: object): string {
   return createHash('sha256')
-    .update(VERSION)
+    .update(compilerFingerprint())
     .update('\0')
     .update(filename)
     .update('\0')

@@ -53,7 +53,11 @@ export function instrument(source: string, filename: string, options: Instrument
     babelrc: false,
     configFile: false,
     sourceType: typescript ? 'unambiguous' : options.moduleKind === 'esm' ? 'module' : 'script',
-    parserOpts: { allowReturnOutsideFunction: options.moduleKind === 'commonjs' },
+    // CommonJS code runs inside a function, so top-level `return` and `new.target` are legal there.
+    parserOpts: {
+      allowReturnOutsideFunction: options.moduleKind === 'commonjs',
+      allowNewTargetOutsideFunction: options.moduleKind === 'commonjs',
+    },
     plugins,
     presets: typescript
       ? [[require.resolve('@babel/preset-typescript'), { allowDeclareFields: true, isTSX: filename.endsWith('.tsx'), allExtensions: true }]]

@@ -182,5 +182,10 @@ function functionName(path: NodePath<ProfilableFunction>, markerCall?: NodePath)
 function keyName(key: t.Node, computed: boolean): string {
   if (!computed && t.isIdentifier(key)) return key.name;
   if (t.isStringLiteral(key) || t.isNumericLiteral(key)) return String(key.value);
+  // [Symbol.iterator], [KEY]: shown as written.
+  if (t.isIdentifier(key)) return `[${key.name}]`;
+  if (t.isMemberExpression(key) && !key.computed && t.isIdentifier(key.object) && t.isIdentifier(key.property)) {
+    return `[${key.object.name}.${key.property.name}]`;
+  }
   return '[computed]';
 }

@@ -39,31 +39,61 @@ export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names
     fn.body = t.blockStatement([returned]);
   }
   const body = fn.body;
-  const hoisted = body.body.filter((statement) => t.isFunctionDeclaration(statement));
-  const rest = body.body.filter((statement) => !t.isFunctionDeclaration(statement));
-  const sampler = new StatementSampler(call);
-  const error = path.scope.generateUidIdentifier('memprofError');
-
-  body.body = [
-    ...hoisted,
-    t.variableDeclaration('const', [
-      t.variableDeclarator(
-        call,
-        t.callExpression(t.memberExpression(names.fileRecord(), t.identifier('enter')), [t.numericLiteral(names.index)]),
-      ),
-    ]),
-    t.tryStatement(
-      t.blockStatement(sampler.statements(rest, names.firstLine)),
-      t.catchClause(
-        error,
-        t.blockStatement([
-          t.expressionStatement(t.callExpression(t.memberExpression(call, t.identifier('threw')), [])),
-          t.throwStatement(error),
-        ]),
-      ),
-      t.blockStatement([t.expressionStatement(t.callExpression(t.memberExpression(call, t.identifier('exit')), []))]),
+  const method = (name: string, args: t.Expression[] = []) =>
+    t.expressionStatement(t.callExpression(t.memberExpression(call, t.identifier(name)), args));
+  const enter = t.variableDeclaration('const', [
+    t.variableDeclarator(
+      call,
+      t.callExpression(t.memberExpression(names.fileRecord(), t.identifier('enter')), [
+        t.numericLiteral(names.index),
+        ...(fn.generator ? [t.booleanLiteral(true)] : []),
+      ]),
     ),
-  ];
+  ]);
+  const statements = keepFunctionScoped(new StatementSampler(call).statements(body.body, names.firstLine));
+
+  if (fn.generator) {
+    // A generator can also end by return() from its consumer: only a catch tells a throw apart.
+    const error = path.scope.generateUidIdentifier('memprofError');
+    body.body = [
+      enter,
+      t.tryStatement(
+        t.blockStatement(statements),
+        t.catchClause(error, t.blockStatement([method('threw'), t.throwStatement(error)])),
+        t.blockStatement([method('exit')]),
+      ),
+    ];
+    return;
+  }
+  // Returns are marked (`return call.returned(x)`), so a call that ends unmarked threw. No catch and
+  // rethrow: an uncaught error still points at the user's own throw.
+  body.body = [enter, t.tryStatement(t.blockStatement([...statements, method('returned')]), null, t.blockStatement([method('exit')]))];
+}
+
+/**
+ * The body moves into a try block, where a function declaration would become block-scoped and clash
+ * with a `var` of the same name (legal at function level). Such declarations become
+ * `var name = function (...) {...}` at the top of the block: still function-scoped and initialised
+ * before any statement runs, and still able to see the body's let/const/class.
+ */
+function keepFunctionScoped(statements: t.Statement[]): t.Statement[] {
+  const declarations: t.Statement[] = [];
+  const rest: t.Statement[] = [];
+  for (const statement of statements) {
+    if (!t.isFunctionDeclaration(statement) || !statement.id) {
+      rest.push(statement);
+      continue;
+    }
+    const expression = t.functionExpression(null, statement.params, statement.body, statement.generator, statement.async);
+    expression.loc = statement.loc;
+    expression.typeParameters = statement.typeParameters;
+    expression.returnType = statement.returnType;
+    const declaration = t.variableDeclaration('var', [t.variableDeclarator(statement.id, expression)]);
+    declaration.loc = statement.loc;
+    declaration.leadingComments = statement.leadingComments;
+    declarations.push(declaration);
+  }
+  return [...declarations, ...rest];
 }
 
 /** Statements that run no code of their own get no sample. */
@@ -97,6 +127,7 @@ class StatementSampler {
     const out: t.Statement[] = [];
     let lastSampledLine = enclosingLine;
     for (const statement of list) {
+      if (t.isReturnStatement(statement)) this.markReturn(statement);
       const line = statement.loc?.start.line;
       if (line !== undefined && !isInert(statement)) {
         if (line !== lastSampledLine) out.push(this.sample(line));
@@ -109,6 +140,12 @@ class StatementSampler {
       out.push(statement);
     }
     return out;
+  }
+
+  /** `return x` -> `return call.returned(x)`: the call is known to have returned, not thrown. */
+  private markReturn(statement: t.ReturnStatement): void {
+    const args = statement.argument ? [statement.argument] : [];
+    statement.argument = t.callExpression(t.memberExpression(this.call, t.identifier('returned')), args);
   }
 
   /** Instruments the statements nested in a compound statement; returns whether it had any. */
@@ -143,10 +180,7 @@ class StatementSampler {
       if (statement.finalizer) statement.finalizer.body = this.statements(statement.finalizer.body, line);
       return true;
     }
-    if (t.isWithStatement(statement)) {
-      statement.body = this.block(statement.body, line);
-      return true;
-    }
+    // No samples inside `with`: the sampler's own variable would be looked up on the with-object.
     return false;
   }
 

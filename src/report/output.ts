@@ -1,13 +1,19 @@
-// Where tables go: the marker's `stream` option, else the file in MEMPROF_OUTPUT (appended to), else
+// Where tables (or JSON documents, with MEMPROF_FORMAT=json) go: the marker's `stream` option, else the file in MEMPROF_OUTPUT (appended to), else
 // stdout. Each table is written with a single write so that tables never interleave half-rows.
 import { appendFileSync } from 'node:fs';
 import type { CallResult } from '../runtime/call-result';
 import type { ResolvedOptions } from '../runtime/options';
 import { formatTable } from './table';
+import { toCallReport } from './call-report';
+
+/** MEMPROF_FORMAT=json: one JSON document per call and line, for machines. */
+function formatCall(result: CallResult): string {
+  return process.env.MEMPROF_FORMAT === 'json' ? `${JSON.stringify(toCallReport(result))}\n` : formatTable(result);
+}
 
 export function reportCall(result: CallResult, options: ResolvedOptions): void {
   try {
-    const text = formatTable(result);
+    const text = formatCall(result);
     if (options.stream) {
       options.stream.write(text);
     } else if (process.env.MEMPROF_OUTPUT) {

@@ -23,9 +23,23 @@ export interface CallListener {
   ended?(call: CallStart, result: CallResult): boolean | void;
 }
 
-const listeners: CallListener[] = [];
-let nextId = 1;
-let running = 0;
+/**
+ * Shared by every copy of memprof loaded in the process (a project's own copy, the one `memprof run`
+ * injects, one a test runner loads again in its sandbox): listeners see all profiled calls.
+ */
+interface SharedState {
+  listeners: CallListener[];
+  nextId: number;
+  running: number;
+}
+
+const STATE_KEY = Symbol.for('memprof.call-events');
+const state: SharedState = ((globalThis as Record<symbol, SharedState | undefined>)[STATE_KEY] ??= {
+  listeners: [],
+  nextId: 1,
+  running: 0,
+});
+const listeners = state.listeners;
 
 /** Subscribes to profiled calls; returns the unsubscribe function. */
 export function addCallListener(listener: CallListener): () => void {
@@ -37,7 +51,7 @@ export function addCallListener(listener: CallListener): () => void {
 }
 
 export function callStarted(functionName: string, file: string, line: number): CallStart {
-  const call: CallStart = { id: nextId++, functionName, file, line, depth: running++, startedAt: Date.now() };
+  const call: CallStart = { id: state.nextId++, functionName, file, line, depth: state.running++, startedAt: Date.now() };
   for (const listener of listeners) {
     try {
       listener.started?.(call);
@@ -49,7 +63,7 @@ export function callStarted(functionName: string, file: string, line: number): C
 }
 
 export function callEnded(call: CallStart, result: CallResult, options: ResolvedOptions): void {
-  running--;
+  state.running--;
   let taken = false;
   for (const listener of listeners) {
     try {
@@ -64,3 +78,4 @@ export function callEnded(call: CallStart, result: CallResult, options: Resolved
 function listenerFailed(error: unknown): void {
   process.stderr.write(`memprof: a call listener failed: ${(error as Error)?.message ?? String(error)}\n`);
 }
+import './recording'; // memprof run's FUNC markers (MEMPROF_RECORD_FILE); last: it subscribes to the listeners above

@@ -6,6 +6,7 @@ import { settleHeapBeforeFirstCall } from './settle';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { applyMarker, type MarkerHandler, type ProfileFunction } from './marker-forms';
 import { callEnded, callStarted, type CallStart } from './call-events';
+import { reportCall } from '../report/output';
 import { withUserStack } from './profile';
 
 /** Emitted by the instrumenter for each profiled function: name, marker line, closing-brace line. */
@@ -33,34 +34,54 @@ export class ProfiledFunction {
     return (this.options ??= resolveOptions(undefined, this.location));
   }
 
-  enter(): InstrumentedCall {
-    const options = this.resolved();
-    const metric = METRICS[options.metric];
-    settleHeapBeforeFirstCall();
+  enter(generator = false): InstrumentedCall {
+    if (!runtimeReady) prepareRuntime();
     // The frame's own allocation must not be charged to an enclosing profiled call.
-    const call = hideOwnAllocations(
-      () =>
-        new InstrumentedCall(
-          this,
-          options,
-          new CallFrame(this.firstLine, this.lastLine, metric),
-          callStarted(this.name, this.file, this.firstLine),
-        ),
-    );
+    const call = hideOwnAllocations(() => {
+      const options = this.resolved();
+      return new InstrumentedCall(
+        this,
+        options,
+        new CallFrame(this.firstLine, this.lastLine, METRICS[options.metric]),
+        callStarted(this.name, this.file, this.firstLine),
+        generator,
+      );
+    });
     call.begin();
     return call;
   }
 }
 
-/** The object instrumented code holds for one call: `at`, `suspend`, `resume`, `threw`, `exit`. */
+let runtimeReady = false;
+
+/**
+ * Before the first profiled call: run one call through the sampler and the table code, so that
+ * compiling memprof's own functions and loading its modules happen now, not inside the user's first
+ * call (where they would be charged to the user's lines); then settle the heap.
+ */
+function prepareRuntime(): void {
+  runtimeReady = true;
+  const options = { ...resolveOptions(undefined), stream: { write() {} } };
+  const frame = new CallFrame(1, 3, METRICS[options.metric]).begin();
+  frame.at(2);
+  frame.resume(frame.suspend(0));
+  frame.at(3);
+  reportCall(frame.finish('warm-up', '<memprof warm-up>', options), options);
+  settleHeapBeforeFirstCall();
+}
+
+/** The object instrumented code holds for one call: `at`, `suspend`, `resume`, `returned`, `exit`... */
 export class InstrumentedCall {
   private done = false;
+  private hasReturned = false;
+  private hasThrown = false;
 
   constructor(
     private readonly fn: ProfiledFunction,
     private readonly options: ResolvedOptions,
     private readonly frame: CallFrame,
     private readonly start: CallStart,
+    private readonly generator: boolean,
   ) {}
 
   begin(): void {
@@ -79,16 +100,24 @@ export class InstrumentedCall {
     return this.frame.resume(value);
   }
 
+  /** Marks a normal return; passes the returned value through. */
+  returned<T>(value?: T): T | undefined {
+    this.hasReturned = true;
+    return value;
+  }
+
+  /** Generators only: an exception is leaving the body. */
   threw(): void {
-    this.frame.markThrown();
+    this.hasThrown = true;
   }
 
   /** Runs in the instrumented function's `finally`: it must never throw into the user's code. */
   exit(): void {
     if (this.done) return;
     this.done = true;
-    const result = this.frame.finish(this.fn.name, this.fn.file, this.options);
-    hideOwnAllocations(() => callEnded(this.start, result, this.options));
+    if (this.generator ? this.hasThrown : !this.hasReturned) this.frame.markThrown();
+    // finish() takes the last sample before it allocates the result.
+    hideOwnAllocations(() => callEnded(this.start, this.frame.finish(this.fn.name, this.fn.file, this.options), this.options));
   }
 }
 
@@ -99,8 +128,9 @@ export class InstrumentedFile {
     this.functions = entries.map(([name, first, last]) => new ProfiledFunction(file, name, first, last));
   }
 
-  enter(index: number): InstrumentedCall {
-    return this.functions[index].enter();
+  /** `generator`: the call can also end early by its consumer's return(), which is not a throw. */
+  enter(index: number, generator = false): InstrumentedCall {
+    return this.functions[index].enter(generator);
   }
 
   /**

@@ -2,8 +2,7 @@
 // in the middle of the first profiled call, and show there as a line that "freed" memory or allocated
 // less than it did. One full GC before the first profiled call removes it. Later calls are not
 // touched: collecting on every call would cost too much and hide the program's real GC behaviour.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { garbageCollector } from './gc';
 
 let settled = false;
 
@@ -11,17 +10,5 @@ export function settleHeapBeforeFirstCall(): void {
   if (settled) return;
   settled = true;
   if (process.env.MEMPROF_SETTLE === '0') return;
-  collectGarbage()?.();
-}
-
-/** `global.gc` when node runs with --expose-gc, else the same function obtained as Jest's leak detector does. */
-function collectGarbage(): (() => void) | undefined {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (typeof exposed === 'function') return exposed;
-  try {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
-  }
+  garbageCollector()?.();
 }

@@ -1,0 +1,134 @@
+// The FUNC-marker channel of `memprof run`. When `MEMPROF_RECORD_FILE` is set (memprof run sets it for
+// the program and, through the environment, for all its children), every profiled call appends one
+// `FUNC` line to that `.dat` file when it ends: name, memory and time at entry and exit, nesting level,
+// and the pid when the call did not run in the recorded process itself. Each line is one write to a
+// file opened with O_APPEND, so lines from many processes and the sampler's own lines never mix.
+//
+// call-events.ts imports this module, so it is active whichever way `profile` was obtained: the
+// global one of the load hook, or one imported from memprof, including from another copy of memprof
+// (each copy activates its own module; they share one state on globalThis, so a call is written once).
+import { openSync, writeSync } from 'node:fs';
+import { addCallListener, type CallListener, type CallStart } from './call-events';
+
+export const RECORD_ENV = {
+  /** Absolute path of the `.dat` file to append FUNC lines to. */
+  file: 'MEMPROF_RECORD_FILE',
+  /** pid of the recorder: the process whose parent it is is the recorded (main) process. */
+  parent: 'MEMPROF_RECORD_PARENT',
+  /** rss (default), pss or uss: the same measure as the MEM lines. */
+  backend: 'MEMPROF_RECORD_BACKEND',
+  /** 1 with --include-children: a process' memory includes its descendants', as in MEM lines. */
+  includeChildren: 'MEMPROF_RECORD_INCLUDE_CHILDREN',
+} as const;
+
+interface OpenCall {
+  name: string;
+  mem0: number;
+  t0: number;
+  level: number;
+}
+
+interface SharedChannel {
+  file: string;
+  fd: number | undefined;
+  failed: boolean;
+  /** Profiled calls running in this process (the next call's level). */
+  running: number;
+  open: Map<CallStart, OpenCall>;
+  /** ' <pid>' for a process other than the recorded one, '' for the recorded one. */
+  pidField: string;
+  memory: () => number;
+  listener: CallListener;
+  /** addCallListener functions of the copies already subscribed (one per copy of memprof). */
+  subscribedWith: Set<unknown>;
+}
+
+const CHANNEL_KEY = Symbol.for('memprof.recording');
+const MIB = 1024 * 1024;
+
+function nowSeconds(): number {
+  return (performance.timeOrigin + performance.now()) / 1000;
+}
+
+/** Memory in MiB, measured as the sampler measures the process' line. */
+function memoryReader(): () => number {
+  const backend = process.env[RECORD_ENV.backend];
+  const measure = backend === 'pss' || backend === 'uss' ? backend : 'rss';
+  const withChildren = process.env[RECORD_ENV.includeChildren] === '1';
+  if (measure === 'rss' && !withChildren) return () => process.memoryUsage.rss() / MIB;
+  // Only these rarer modes need /proc parsing: load it only then.
+  const proc = require('../record/proc') as typeof import('../record/proc');
+  return () => {
+    let bytes = proc.processMemory(process.pid, measure) ?? 0;
+    if (withChildren) for (const pid of proc.descendants(process.pid)) bytes += proc.processMemory(pid, measure) ?? 0;
+    return bytes / MIB;
+  };
+}
+
+function fixed4(value: number): string {
+  return (Number.isFinite(value) ? value : 0).toFixed(4);
+}
+
+function writeLine(channel: SharedChannel, call: OpenCall, mem1: number, t1: number): void {
+  if (channel.failed) return;
+  const name = call.name.replace(/\s+/g, '_') || '(anonymous)';
+  const line = `FUNC ${name} ${fixed4(call.mem0)} ${fixed4(call.t0)} ${fixed4(mem1)} ${fixed4(t1)} ${call.level}${channel.pidField}\n`;
+  try {
+    channel.fd ??= openSync(channel.file, 'a');
+    writeSync(channel.fd, line);
+  } catch (error) {
+    channel.failed = true;
+    process.stderr.write(`memprof: cannot write function markers to ${channel.file}: ${(error as Error).message}\n`);
+  }
+}
+
+function createChannel(file: string): SharedChannel {
+  const recorder = Number(process.env[RECORD_ENV.parent]);
+  const channel: SharedChannel = {
+    file,
+    fd: undefined,
+    failed: false,
+    running: 0,
+    open: new Map(),
+    pidField: process.ppid === recorder ? '' : ` ${process.pid}`,
+    memory: memoryReader(),
+    subscribedWith: new Set(),
+    listener: {
+      started(call) {
+        // Every copy of memprof may announce the same call (when they share their listeners): once.
+        if (channel.open.has(call)) return;
+        channel.open.set(call, { name: call.functionName, mem0: channel.memory(), t0: nowSeconds(), level: channel.running++ });
+      },
+      ended(call) {
+        const open = channel.open.get(call);
+        if (!open) return;
+        channel.open.delete(call);
+        channel.running = Math.max(0, channel.running - 1);
+        writeLine(channel, open, channel.memory(), nowSeconds());
+      },
+    },
+  };
+  // A call still running when the process exits (process.exit() inside it, say) ends there.
+  process.on('exit', () => {
+    const t1 = nowSeconds();
+    const mem1 = channel.memory();
+    for (const open of channel.open.values()) writeLine(channel, open, mem1, t1);
+    channel.open.clear();
+  });
+  return channel;
+}
+
+/** Subscribes this copy of memprof to the process' recording channel, if `memprof run` asked for one. */
+export function activateRecording(env: NodeJS.ProcessEnv = process.env): boolean {
+  const file = env[RECORD_ENV.file];
+  if (!file) return false;
+  const global = globalThis as Record<symbol, SharedChannel | undefined>;
+  const channel = (global[CHANNEL_KEY] ??= createChannel(file));
+  if (!channel.subscribedWith.has(addCallListener)) {
+    channel.subscribedWith.add(addCallListener);
+    addCallListener(channel.listener);
+  }
+  return true;
+}
+
+activateRecording();
