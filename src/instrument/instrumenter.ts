@@ -64,6 +64,8 @@ export function instrument(source: string, filename: string, options: Instrument
       : [],
     // Keep every statement on its original line: stack traces stay right even without source maps.
     retainLines: true,
+    // Code frames of syntax errors: coloured for a terminal, plain for logs and CI.
+    highlightCode: Boolean(process.stderr.isTTY),
     sourceMaps: true,
     // Map to the file Node would have run; following its own sourceMappingURL is not our call.
     inputSourceMap: false as never,
