@@ -3,3 +3,6 @@ export { profile, type ProfileDecorator } from './runtime/profile';
 export type { ProfileOptions, TextSink } from './runtime/options';
 export { METRIC_NAMES, type MetricName } from './runtime/metrics';
 export type { CallResult, LineResult } from './runtime/call-result';
+export { collect, lineReport, type Collected, type CollectOptions } from './api/collect';
+export type { CallReport, LineReport } from './report/call-report';
+export { toAllocateAtMost, toRetainAtMost, memoryMatchers, type MatcherResult } from './testing/matchers';

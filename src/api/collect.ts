@@ -3,11 +3,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { addCallListener } from '../runtime/call-events';
 import { METRICS } from '../runtime/metrics';
+import { garbageCollector } from '../runtime/gc';
 import { toCallReport, type CallReport } from '../report/call-report';
 
 export interface CollectOptions {
   /** Also print the tables as usual. Default false. */
   print?: boolean;
+  /**
+   * Run a full garbage collection first (default true), so that garbage left by earlier code is not
+   * collected during the run and taken off what the run allocated.
+   */
+  settle?: boolean;
 }
 
 export interface Collected<T> {
@@ -54,6 +60,7 @@ export function collect<T>(fn: () => T | Promise<T>, options: CollectOptions = {
   listen();
   const collector: Collector = { calls: [], print: options.print === true };
   const heap = METRICS.heap;
+  if (options.settle !== false) garbageCollector()?.();
   const entryBytes = heap.read();
   const finish = (value: T): Collected<T> => {
     const exitBytes = heap.read();

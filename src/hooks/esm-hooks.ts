@@ -8,7 +8,7 @@ import { compileForHook } from './compile';
 import { isOwnFile, packageTypeOf } from './module-format';
 
 export interface EsmHookData {
-  /** URL of memprof's runtime, which instrumented ES modules import. */
+  /** Absolute path of memprof's runtime, which instrumented ES modules require. */
   runtime: string;
 }
 

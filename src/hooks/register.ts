@@ -3,6 +3,7 @@
 import { profile } from '../runtime/profile';
 import { environmentDefaults, ProfileOptionsError } from '../runtime/options';
 import { installRequireHook } from './require-hook';
+import { RUNTIME_MODULE } from '../runtime/location';
 import { enableSourceMaps } from './compile';
 import { isTypeScriptFile } from '../instrument/file-kinds';
 import { isEsmEntry } from './module-format';
@@ -12,8 +13,6 @@ import type { EsmHookData } from './esm-hooks';
 
 const HOOK_FLAG = Symbol.for('memprof.hook');
 
-/** The runtime module instrumented code loads; an absolute path, so it resolves from any file. */
-export const RUNTIME_MODULE = require.resolve('../runtime/index');
 
 export function register(): void {
   const global = globalThis as Record<symbol | string, unknown>;
@@ -44,7 +43,7 @@ function registerEsmHooks(): void {
     process.stderr.write(`memprof: warning: this Node.js (${process.version}) cannot hook ES modules; they run unprofiled\n`);
     return;
   }
-  const data: EsmHookData = { runtime: pathToFileURL(RUNTIME_MODULE).href };
+  const data: EsmHookData = { runtime: RUNTIME_MODULE };
   register(pathToFileURL(require.resolve('./esm-hooks')).href, { data });
 }
 

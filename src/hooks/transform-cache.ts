@@ -13,14 +13,17 @@ let fingerprint: string | undefined;
  * What produced the cached code: memprof's version and the instrumenter's own compiled files (so a
  * rebuilt memprof of the same version, during development, does not get stale entries), and Babel's.
  */
-function compilerFingerprint(): string {
+export function compilerFingerprint(): string {
   if (fingerprint) return fingerprint;
   const hash = createHash('sha256');
   hash.update(readFileSync(join(__dirname, '..', '..', '..', 'package.json')));
   const instrumentDirectory = join(__dirname, '..', 'instrument');
-  for (const name of readdirSync(instrumentDirectory).filter((file) => file.endsWith('.js')).sort()) {
-    hash.update(name).update(readFileSync(join(instrumentDirectory, name)));
-  }
+  const compilerFiles = readdirSync(instrumentDirectory)
+    .filter((file) => file.endsWith('.js'))
+    .sort()
+    .map((file) => join(instrumentDirectory, file));
+  compilerFiles.push(join(__dirname, '..', 'integrations', 'babel-plugin.js'));
+  for (const file of compilerFiles) hash.update(file.slice(file.lastIndexOf('dist'))).update(readFileSync(file));
   hash.update(String((require('@babel/core/package.json') as { version: string }).version));
   return (fingerprint = hash.digest('hex'));
 }

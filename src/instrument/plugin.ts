@@ -8,12 +8,16 @@ import { findMarkedFunctions, type MarkedFunction } from './markers';
 import { instrumentFunctionBody } from './sampling';
 
 export interface MemprofPluginOptions {
-  /** Module specifier of memprof's runtime, as the instrumented file should load it. */
+  /** Absolute path of memprof's runtime module, as the instrumented file should load it. */
   runtime: string;
-  /** 'commonjs' loads the runtime with require(), 'esm' with a static import. */
-  moduleKind: 'commonjs' | 'esm';
-  /** File name shown in tables (absolute path). */
-  filename: string;
+  /**
+   * 'commonjs' loads the runtime with require(); 'esm' with a require made by createRequire
+   * (import.meta.url), which works alike under Node, Vitest and bundlers' dev servers.
+   * Default: decided per file from its syntax (import/export means ESM).
+   */
+  moduleKind?: 'commonjs' | 'esm';
+  /** File name shown in tables (absolute path). Default: the file Babel is compiling. */
+  filename?: string;
 }
 
 /** Filled in by the plugin, read by the instrumenter once Babel is done. */
@@ -25,16 +29,20 @@ export function memprofPlugin(options: MemprofPluginOptions, report: PluginRepor
   return () => ({
     name: 'memprof',
     visitor: {
-      Program(program) {
-        instrumentProgram(program, options, report);
+      Program(program, state) {
+        const filename = options.filename ?? state.filename;
+        if (!filename) throw new Error('memprof: the Babel plugin needs the file name of the code it compiles');
+        const moduleKind = options.moduleKind ?? (program.node.sourceType === 'module' ? 'esm' : 'commonjs');
+        instrumentProgram(program, { runtime: options.runtime, moduleKind, filename }, report);
       },
     },
   });
 }
 
-function instrumentProgram(program: NodePath<t.Program>, options: MemprofPluginOptions, report: PluginReport): void {
+function instrumentProgram(program: NodePath<t.Program>, options: Required<MemprofPluginOptions>, report: PluginReport): void {
   const marked = findMarkedFunctions(program);
   if (marked.length === 0) return;
+  const firstIndex = report.functions.length;
 
   const recordCache = program.scope.generateUidIdentifier('memprofRecord');
   const fileRecord = program.scope.generateUidIdentifier('memprofFile');
@@ -47,7 +55,7 @@ function instrumentProgram(program: NodePath<t.Program>, options: MemprofPluginO
     instrumentFunctionBody(fn.path, { fileRecord: callFileRecord, index, firstLine: fn.markerLine });
   });
 
-  program.unshiftContainer('body', registration(options, report, fileRecord, recordCache));
+  program.unshiftContainer('body', registration(options, report.functions.slice(firstIndex), fileRecord, recordCache, program));
 }
 
 /** `profile(fn, opts)` -> `file().marker(i)(fn, opts)`; `@profile(opts)` -> `@(file().marker(i)(opts))`. */
@@ -69,29 +77,40 @@ function swapMarker(fn: MarkedFunction, fileRecord: () => t.Expression, index: n
  * before the module body has run (hoisting, circular requires) still finds its record:
  *   var _memprofRecord;
  *   function _memprofFile() {
- *     return _memprofRecord || (_memprofRecord = require("memprof/runtime").registerFile(file, [...]));
+ *     return _memprofRecord || (_memprofRecord = require("/.../runtime/index.js").registerFile(file, [...]));
  *   }
+ * ES modules get their `require` from createRequire(import.meta.url): an import binding, so it is
+ * ready even before the module body runs.
  */
 function registration(
-  options: MemprofPluginOptions,
-  report: PluginReport,
+  options: Required<MemprofPluginOptions>,
+  functions: PluginReport['functions'],
   fileRecord: t.Identifier,
   recordCache: t.Identifier,
+  program: NodePath<t.Program>,
 ): t.Statement[] {
-  const runtime =
-    options.moduleKind === 'esm'
-      ? t.identifier('__memprofRuntime')
-      : t.callExpression(t.identifier('require'), [t.stringLiteral(options.runtime)]);
+  const statements: t.Statement[] = [];
+  let requireFunction: t.Expression = t.identifier('require');
+  if (options.moduleKind === 'esm') {
+    const createRequire = program.scope.generateUidIdentifier('memprofCreateRequire');
+    statements.push(
+      t.importDeclaration([t.importSpecifier(createRequire, t.identifier('createRequire'))], t.stringLiteral('node:module')),
+    );
+    requireFunction = t.callExpression(t.cloneNode(createRequire), [
+      t.memberExpression(t.metaProperty(t.identifier('import'), t.identifier('meta')), t.identifier('url')),
+    ]);
+  }
   const table = t.arrayExpression(
-    report.functions.map((fn) =>
+    functions.map((fn) =>
       t.arrayExpression([t.stringLiteral(fn.name), t.numericLiteral(fn.firstLine), t.numericLiteral(fn.lastLine)]),
     ),
   );
+  const runtime = t.callExpression(requireFunction, [t.stringLiteral(options.runtime)]);
   const register = t.callExpression(t.memberExpression(runtime, t.identifier('registerFile')), [
     t.stringLiteral(options.filename),
     table,
   ]);
-  const statements: t.Statement[] = [
+  statements.push(
     t.variableDeclaration('var', [t.variableDeclarator(t.cloneNode(recordCache))]),
     t.functionDeclaration(
       t.cloneNode(fileRecord),
@@ -102,12 +121,6 @@ function registration(
         ),
       ]),
     ),
-  ];
-  if (options.moduleKind === 'esm') {
-    statements.unshift(
-      // The runtime is CommonJS: its default export is its module.exports.
-      t.importDeclaration([t.importDefaultSpecifier(t.identifier('__memprofRuntime'))], t.stringLiteral(options.runtime)),
-    );
-  }
+  );
   return statements;
 }

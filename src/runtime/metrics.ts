@@ -20,15 +20,16 @@ interface HeapCounters {
   update(): void;
   usedHeap(): number;
   external(): number;
-  /** Bytes the JS heap grows by per update() call itself (0 for the allocation-free binding). */
-  readonly selfAllocation: number;
+  /** Bytes of garbage the reads themselves have put on the JS heap so far (0 for the binding). */
+  ownBytes(): number;
+  readonly allocationFree: boolean;
 }
 
 /**
  * `v8.getHeapStatistics()` builds a fresh 14-field object on every call (about 400 bytes): read in a
  * loop, that garbage would be charged to the user's line. Node's own implementation fills a shared
  * Float64Array first and copies it into that object; we read the array directly when the runtime
- * exposes it, and fall back to the public API (with a calibrated correction) when it does not.
+ * lets us, and fall back to the public API (measuring its garbage as we go) when it does not.
  */
 function openHeapCounters(): HeapCounters {
   const binding = loadV8Binding();
@@ -41,20 +42,36 @@ function openHeapCounters(): HeapCounters {
       update: binding.updateHeapStatisticsBuffer,
       usedHeap: () => readCounter(buffer, words, usedIndex),
       external: () => readCounter(buffer, words, externalIndex),
-      selfAllocation: 0,
+      ownBytes: () => 0,
+      allocationFree: true,
     };
   }
-  let stats = v8.getHeapStatistics();
-  const counters = {
+  return publicApiCounters();
+}
+
+/**
+ * Two reads back to back: the second one's counters include exactly the first one's statistics object,
+ * which gives the size of that garbage whether V8 optimised the allocation away (0) or not. The
+ * second object shows up in the next read's counters, so it is accounted for then.
+ */
+function publicApiCounters(): HeapCounters {
+  type Stats = ReturnType<typeof v8.getHeapStatistics> & { external_memory?: number };
+  let stats = v8.getHeapStatistics() as Stats;
+  let own = 0;
+  let pendingObject = 0;
+  return {
     update() {
-      stats = v8.getHeapStatistics();
+      const first = v8.getHeapStatistics();
+      stats = v8.getHeapStatistics() as Stats;
+      const objectSize = Math.max(0, stats.used_heap_size - first.used_heap_size);
+      own += pendingObject + objectSize;
+      pendingObject = objectSize;
     },
     usedHeap: () => stats.used_heap_size,
-    external: () => (stats as { external_memory?: number }).external_memory ?? 0,
-    selfAllocation: 0,
+    external: () => stats.external_memory ?? 0,
+    ownBytes: () => own,
+    allocationFree: false,
   };
-  counters.selfAllocation = calibrateSelfAllocation(counters);
-  return counters;
 }
 
 /**
@@ -83,8 +100,33 @@ interface V8Binding {
   kHeapSizeLimitIndex: number;
 }
 
+/**
+ * Where a loaded binding is left for other copies of this module: on the `v8` module object, which a
+ * test runner's sandbox shares with the outer process.
+ */
+const SHARED_BINDING = Symbol.for('memprof.v8-heap-statistics');
+
 function loadV8Binding(): V8Binding | undefined {
   if (process.env.MEMPROF_NO_BINDING === '1') return undefined;
+  const shared = (v8 as unknown as Record<symbol, V8Binding | undefined>)[SHARED_BINDING];
+  if (shared) return shared;
+  // Jest runs tests with a process object of its own, on which muting the deprecation warning has no
+  // effect. memprof/jest loads the binding outside that sandbox (see shareV8Binding); without it, the
+  // public API is used.
+  if (process.env.JEST_WORKER_ID !== undefined) return undefined;
+  return shareV8Binding();
+}
+
+/** Loads the binding in this (real) process, quietly, and shares it; called by memprof/jest. */
+export function shareV8Binding(): V8Binding | undefined {
+  const binding = openV8Binding();
+  if (binding) {
+    Object.defineProperty(v8, SHARED_BINDING, { value: binding, configurable: true });
+  }
+  return binding;
+}
+
+function openV8Binding(): V8Binding | undefined {
   const proc = process as unknown as { binding?: (name: string) => unknown; noDeprecation?: boolean };
   if (typeof proc.binding !== 'function') return undefined;
   // process.binding is deprecated (DEP0111); we use it read-only and must not print that warning
@@ -115,17 +157,6 @@ function loadV8Binding(): V8Binding | undefined {
   }
 }
 
-function calibrateSelfAllocation(counters: HeapCounters): number {
-  const deltas: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    counters.update();
-    const before = counters.usedHeap();
-    counters.update();
-    deltas.push(counters.usedHeap() - before);
-  }
-  deltas.sort((a, b) => a - b);
-  return Math.max(0, deltas[deltas.length >> 1]);
-}
 
 const heapCounters = openHeapCounters();
 
@@ -134,13 +165,9 @@ const heapCounters = openHeapCounters();
  * that an enclosing profiled call does not see its callee's bookkeeping as user allocations.
  */
 let hiddenHeapBytes = 0;
-/** Number of reads, for the fallback reader whose every read allocates `selfAllocation` bytes. */
-let readCount = 0;
-
-const ownHeapBytes =
-  heapCounters.selfAllocation === 0
-    ? () => hiddenHeapBytes
-    : () => hiddenHeapBytes + heapCounters.selfAllocation * ++readCount;
+function ownHeapBytes(): number {
+  return hiddenHeapBytes + heapCounters.ownBytes();
+}
 
 function readUsedHeap(): number {
   heapCounters.update();
@@ -184,7 +211,7 @@ export function isMetricName(name: unknown): name is MetricName {
 }
 
 /** Whether heap reads go through the allocation-free counters (reported by benchmarks and tests). */
-export const allocationFreeHeapReads = heapCounters.selfAllocation === 0;
+export const allocationFreeHeapReads = heapCounters.allocationFree;
 
 /**
  * Runs memprof's own work (creating frames, formatting tables) and hides what it allocated from the
@@ -192,12 +219,12 @@ export const allocationFreeHeapReads = heapCounters.selfAllocation === 0;
  */
 export function hideOwnAllocations<T>(work: () => T): T {
   heapCounters.update();
-  const before = heapCounters.usedHeap();
+  const before = heapCounters.usedHeap() - heapCounters.ownBytes();
   try {
     return work();
   } finally {
     heapCounters.update();
-    const grown = heapCounters.usedHeap() - before;
+    const grown = heapCounters.usedHeap() - heapCounters.ownBytes() - before;
     if (grown > 0) hiddenHeapBytes += grown;
   }
 }

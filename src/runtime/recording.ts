@@ -1,7 +1,8 @@
-// The FUNC-marker channel of `memprof run`. When `MEMPROF_RECORD_FILE` is set (memprof run sets it for
-// the program and, through the environment, for all its children), every profiled call appends one
-// `FUNC` line to that `.dat` file when it ends: name, memory and time at entry and exit, nesting level,
-// and the pid when the call did not run in the recorded process itself. Each line is one write to a
+// The function-marker channel of `memprof run`. When `MEMPROF_RECORD_FILE` is set (memprof run sets it
+// for the program and, through the environment, for all its children), every profiled call appends one
+// line to that `.dat` file when it ends: name, memory and time at entry and exit, nesting level. In
+// the recorded process it is mprof's `FUNC` line; in any other process a `CHLDFUNC <pid>` line (mprof
+// ignores those: it would draw their memory on the main process' line). Each line is one write to a
 // file opened with O_APPEND, so lines from many processes and the sampler's own lines never mix.
 //
 // call-events.ts imports this module, so it is active whichever way `profile` was obtained: the
@@ -9,17 +10,7 @@
 // (each copy activates its own module; they share one state on globalThis, so a call is written once).
 import { openSync, writeSync } from 'node:fs';
 import { addCallListener, type CallListener, type CallStart } from './call-events';
-
-export const RECORD_ENV = {
-  /** Absolute path of the `.dat` file to append FUNC lines to. */
-  file: 'MEMPROF_RECORD_FILE',
-  /** pid of the recorder: the process whose parent it is is the recorded (main) process. */
-  parent: 'MEMPROF_RECORD_PARENT',
-  /** rss (default), pss or uss: the same measure as the MEM lines. */
-  backend: 'MEMPROF_RECORD_BACKEND',
-  /** 1 with --include-children: a process' memory includes its descendants', as in MEM lines. */
-  includeChildren: 'MEMPROF_RECORD_INCLUDE_CHILDREN',
-} as const;
+import { RECORD_ENV } from '../record/channel-env';
 
 interface OpenCall {
   name: string;
@@ -35,8 +26,8 @@ interface SharedChannel {
   /** Profiled calls running in this process (the next call's level). */
   running: number;
   open: Map<CallStart, OpenCall>;
-  /** ' <pid>' for a process other than the recorded one, '' for the recorded one. */
-  pidField: string;
+  /** `FUNC` in the recorded process, `CHLDFUNC <pid>` in any other. */
+  keyword: string;
   memory: () => number;
   listener: CallListener;
   /** addCallListener functions of the copies already subscribed (one per copy of memprof). */
@@ -72,7 +63,7 @@ function fixed4(value: number): string {
 function writeLine(channel: SharedChannel, call: OpenCall, mem1: number, t1: number): void {
   if (channel.failed) return;
   const name = call.name.replace(/\s+/g, '_') || '(anonymous)';
-  const line = `FUNC ${name} ${fixed4(call.mem0)} ${fixed4(call.t0)} ${fixed4(mem1)} ${fixed4(t1)} ${call.level}${channel.pidField}\n`;
+  const line = `${channel.keyword} ${name} ${fixed4(call.mem0)} ${fixed4(call.t0)} ${fixed4(mem1)} ${fixed4(t1)} ${call.level}\n`;
   try {
     channel.fd ??= openSync(channel.file, 'a');
     writeSync(channel.fd, line);
@@ -90,7 +81,7 @@ function createChannel(file: string): SharedChannel {
     failed: false,
     running: 0,
     open: new Map(),
-    pidField: process.ppid === recorder ? '' : ` ${process.pid}`,
+    keyword: process.ppid === recorder ? 'FUNC' : `CHLDFUNC ${process.pid}`,
     memory: memoryReader(),
     subscribedWith: new Set(),
     listener: {
