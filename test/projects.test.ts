@@ -1,0 +1,88 @@
+// Example projects as a new user would have them: memprof installed from its packed tarball into a
+// fresh copy of each project under fixtures/, then the project's own command run for real.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURES, ROOT, parseTables } from './helpers';
+
+const WORKSPACE = mkdtempSync(join(tmpdir(), 'memprof-projects-'));
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+before(() => {
+  // dist/ is already built by `npm test`; packing must not rebuild it under the other test files.
+  execFileSync(NPM, ['pack', '--ignore-scripts', '--silent', '--pack-destination', WORKSPACE], { cwd: ROOT, stdio: 'pipe' });
+  const [tarball] = readdirSync(WORKSPACE).filter((name) => name.endsWith('.tgz'));
+  cpSync(join(WORKSPACE, tarball), join(WORKSPACE, 'memprof.tgz'));
+});
+
+/** A fresh copy of fixtures/<name> with its dependencies installed (npm's cache makes this quick). */
+function installProject(name: string): string {
+  const directory = join(WORKSPACE, name.replace(/\W/g, '-'));
+  cpSync(join(FIXTURES, name), directory, { recursive: true, filter: (source) => !source.includes('node_modules') });
+  const install = spawnSync(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: directory,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  assert.equal(install.status, 0, `npm install in ${name} failed:\n${install.stderr}`);
+  return directory;
+}
+
+function run(directory: string, command: string, args: string[], env: Record<string, string> = {}) {
+  return spawnSync(command, args, {
+    cwd: directory,
+    encoding: 'utf8',
+    timeout: 180_000,
+    env: { ...process.env, NODE_OPTIONS: '', CI: 'true', ...env },
+  });
+}
+
+test('an ES module TypeScript project runs with --import memprof/register', { timeout: 300_000 }, () => {
+  const project = installProject('esm/ts-project');
+  const result = run(project, process.execPath, ['--import', 'memprof/register', 'main.ts']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /^rows 200000 legacy 1000000 url true$/m);
+  const tables = parseTables(result.stdout);
+  const byFunction = new Map(tables.map((table) => [table.footer.split(':')[0], table]));
+  // ES module TypeScript (./rows.js resolved to rows.ts), a decorated method, and CommonJS beside them.
+  assert.deepEqual([...byFunction.keys()].sort(), ['Report.build', 'legacyTotal', 'makeRows']);
+  const rows = byFunction.get('makeRows')!;
+  assert.equal(rows.rows.find((row) => row.contents.includes('rows.push'))?.occurrences, 200001);
+  assert.equal(rows.filename, join(project, 'rows.ts'));
+  // The same project through the require hook alone: ES module syntax in .ts is compiled to CommonJS.
+  const required = run(project, process.execPath, ['-r', 'memprof/register', 'main.ts']);
+  assert.equal(required.status, 0, required.stderr);
+  assert.equal(parseTables(required.stdout).length, 3);
+});
+
+test('a JavaScript ES module with the global profile', () => {
+  const result = spawnSync(process.execPath, ['--import', join(ROOT, 'register/index.js'), join(FIXTURES, 'esm/seed.mjs')], {
+    encoding: 'utf8',
+  });
+  assert.equal(result.status, 0, result.stderr);
+  const [table] = parseTables(result.stdout);
+  const big = table.rows.find((row) => row.contents.includes('new Array(2e7)'));
+  assert.ok(big && Math.abs((big.incrementMiB ?? 0) - 152.6) < 1.5, JSON.stringify(big));
+});
+
+test('a Jest project: memprof/jest transformer and matchers', { timeout: 300_000 }, () => {
+  const project = installProject('jest-project');
+  const result = run(project, process.execPath, [join(project, 'node_modules/jest/bin/jest.js'), '--ci', '--json', '--outputFile=result.json']);
+  const report = JSON.parse(readFileSync(join(project, 'result.json'), 'utf8'));
+  assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+  assert.equal(report.numPassedTests, 3);
+  assert.equal(report.numFailedTests, 0);
+  assert.doesNotMatch(result.stderr, /DeprecationWarning/);
+});
+
+test('a Vitest project: memprof/vitest plugin and matchers', { timeout: 300_000 }, () => {
+  const project = installProject('vitest-project');
+  const result = run(project, process.execPath, [join(project, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=json', '--outputFile=result.json']);
+  const report = JSON.parse(readFileSync(join(project, 'result.json'), 'utf8'));
+  assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+  assert.equal(report.numPassedTests, 3);
+  assert.equal(report.numFailedTests, 0);
+});
