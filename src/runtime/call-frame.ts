@@ -11,6 +11,8 @@ const OCCURRENCES = 1;
 const USAGE = 2;
 const SLOTS = 3;
 
+export type ThresholdHandler = (line: number, valueBytes: number) => void;
+
 export class CallFrame {
   /**
    * A plain array of small integers, not a Float64Array: interpreted code would box every value
@@ -23,6 +25,9 @@ export class CallFrame {
   private entry = 0;
   private readonly startTime = performance.now();
   private threw = false;
+  /** The memory threshold (bytes) this call watches for; Infinity when none, or once it has fired. */
+  private breakAt = Infinity;
+  private onThreshold: ThresholdHandler | undefined;
 
   constructor(
     private readonly firstLine: number,
@@ -32,6 +37,17 @@ export class CallFrame {
     this.stats = new Array<number>((lastLine - firstLine + 1) * SLOTS).fill(0);
     this.pending = 0;
     this.stats[OCCURRENCES] = 1;
+  }
+
+  /** Calls `handler` once, with the line that ran, when a sample first exceeds `bytes`. */
+  watchThreshold(bytes: number, handler: ThresholdHandler): void {
+    this.breakAt = bytes;
+    this.onThreshold = handler;
+  }
+
+  private thresholdPassed(slot: number, now: number): void {
+    this.breakAt = Infinity;
+    this.onThreshold?.(this.firstLine + slot / SLOTS, now);
   }
 
   /** Takes the entry sample; called once the frame exists, so that its creation is not measured. */
@@ -52,6 +68,7 @@ export class CallFrame {
     stats[next + OCCURRENCES] += 1;
     this.pending = next;
     this.last = now;
+    if (now > this.breakAt) this.thresholdPassed(slot, now);
   }
 
   /**
@@ -80,6 +97,7 @@ export class CallFrame {
   /** Closes the last line and returns everything measured. */
   finish(name: string, file: string, options: ResolvedOptions): CallResult {
     const exit = this.metric.read();
+    if (exit > this.breakAt) this.thresholdPassed(this.pending, exit);
     const stats = this.stats;
     stats[this.pending + INCREMENT] += exit - this.last;
     if (exit > stats[this.pending + USAGE]) stats[this.pending + USAGE] = exit;

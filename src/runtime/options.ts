@@ -15,6 +15,11 @@ export interface ProfileOptions {
   metric?: MetricName;
   /** Where tables go. Default stdout, or the file named by `MEMPROF_OUTPUT` (appended to). */
   stream?: TextSink;
+  /**
+   * Threshold in MiB (or `MEMPROF_BREAK_AT`): the first time the metric passes it inside a profiled
+   * call, memprof reports the line, writes a heap snapshot and pauses in an attached debugger.
+   */
+  breakAt?: number;
 }
 
 export interface ResolvedOptions {
@@ -22,9 +27,11 @@ export interface ResolvedOptions {
   metric: MetricName;
   /** Undefined means "the default destination" (stdout or MEMPROF_OUTPUT), resolved when writing. */
   stream: TextSink | undefined;
+  /** Threshold in bytes; Infinity when none is set. */
+  breakAtBytes: number;
 }
 
-const KNOWN_OPTIONS = ['precision', 'metric', 'stream'];
+const KNOWN_OPTIONS = ['precision', 'metric', 'stream', 'breakAt'];
 
 export class ProfileOptionsError extends TypeError {
   override name = 'ProfileOptionsError';
@@ -52,6 +59,7 @@ export function resolveOptions(options: unknown, location?: string): ResolvedOpt
   const resolved = { ...defaults };
   if (given.precision !== undefined) resolved.precision = checkPrecision(given.precision, 'option "precision"', location);
   if (given.metric !== undefined) resolved.metric = checkMetric(given.metric, 'option "metric"', location);
+  if (given.breakAt !== undefined) resolved.breakAtBytes = checkThreshold(given.breakAt, 'option "breakAt"', location);
   if (given.stream !== undefined) {
     const stream = given.stream as TextSink | null;
     if (!stream || typeof stream.write !== 'function') {
@@ -78,6 +86,16 @@ function checkMetric(value: unknown, what: string, location?: string): MetricNam
   return value;
 }
 
+const MIB = 1024 * 1024;
+
+/** A threshold in MiB, returned in bytes. */
+function checkThreshold(value: unknown, what: string, location?: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ProfileOptionsError(`memprof: ${what} must be a positive number of MiB, got ${describe(value)}${where(location)}`);
+  }
+  return value * MIB;
+}
+
 function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
@@ -89,12 +107,14 @@ let cachedEnvKey = '';
 export function environmentDefaults(): ResolvedOptions {
   const metric = process.env.MEMPROF_METRIC;
   const precision = process.env.MEMPROF_PRECISION;
-  const key = `${metric}\0${precision}`;
+  const breakAt = process.env.MEMPROF_BREAK_AT;
+  const key = `${metric}\0${precision}\0${breakAt}`;
   if (cachedDefaults && key === cachedEnvKey) return { ...cachedDefaults };
   const defaults: ResolvedOptions = {
     metric: metric ? checkMetric(metric, 'MEMPROF_METRIC', undefined) : 'heap',
     precision: precision ? checkPrecision(Number(precision), 'MEMPROF_PRECISION', undefined) : 1,
     stream: undefined,
+    breakAtBytes: breakAt ? checkThreshold(Number(breakAt), `MEMPROF_BREAK_AT (${JSON.stringify(breakAt)})`, undefined) : Infinity,
   };
   cachedDefaults = defaults;
   cachedEnvKey = key;

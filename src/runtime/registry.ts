@@ -3,6 +3,7 @@
 import { CallFrame } from './call-frame';
 import { hideOwnAllocations, METRICS } from './metrics';
 import { settleHeapBeforeFirstCall } from './settle';
+import { thresholdArmed, thresholdCrossed } from './threshold';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { applyMarker, type MarkerHandler, type ProfileFunction } from './marker-forms';
 import { callEnded, callStarted, type CallStart } from './call-events';
@@ -85,6 +86,19 @@ export class InstrumentedCall {
   ) {}
 
   begin(): void {
+    if (this.options.breakAtBytes !== Infinity && thresholdArmed()) {
+      this.frame.watchThreshold(this.options.breakAtBytes, (line, valueBytes) =>
+        thresholdCrossed({
+          file: this.fn.file,
+          functionName: this.fn.name,
+          line,
+          metric: this.options.metric,
+          valueBytes,
+          thresholdBytes: this.options.breakAtBytes,
+          reportedFrom: InstrumentedCall.prototype.at,
+        }),
+      );
+    }
     this.frame.begin();
   }
 
