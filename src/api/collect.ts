@@ -2,7 +2,7 @@
 // well as) the printed tables. The building block of the test matchers.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { addCallListener } from '../runtime/call-events';
-import { METRICS } from '../runtime/metrics';
+import { hiddenSoFar, METRICS } from '../runtime/metrics';
 import { garbageCollector } from '../runtime/gc';
 import { toCallReport, type CallReport } from '../report/call-report';
 
@@ -61,9 +61,11 @@ export function collect<T>(fn: () => T | Promise<T>, options: CollectOptions = {
   const collector: Collector = { calls: [], print: options.print === true };
   const heap = METRICS.heap;
   if (options.settle !== false) garbageCollector()?.();
-  const entryBytes = heap.read();
+  // Absolute values, as calls report them (see hiddenSoFar).
+  const offset = hiddenSoFar();
+  const entryBytes = heap.read() + offset;
   const finish = (value: T): Collected<T> => {
-    const exitBytes = heap.read();
+    const exitBytes = heap.read() + offset;
     const peaks = collector.calls.filter((call) => call.metric === 'heap').map((call) => call.peakBytes);
     return { value, calls: collector.calls, entryBytes, exitBytes, peakBytes: Math.max(exitBytes, entryBytes, ...peaks) };
   };

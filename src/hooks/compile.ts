@@ -5,6 +5,7 @@ import type { instrument as instrumentFunction, InstrumentOptions } from '../ins
 import { isTypeScriptFile, needsTransform, SourceSyntaxError } from '../instrument/file-kinds';
 import { compileFunction } from 'node:vm';
 import { rememberSource } from '../report/source-lines';
+import { enableSourceMaps } from './source-maps';
 import { decoratorFlavourFor } from './project-config';
 import { cacheKey, openTransformCache, type CachedTransform, type TransformCache } from './transform-cache';
 
@@ -74,13 +75,6 @@ function withSourceMap(code: string, map: object | null, filename: string): stri
   return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${encoded}\n`;
 }
 
-let sourceMapsEnabled = false;
-
-export function enableSourceMaps(): void {
-  if (sourceMapsEnabled) return;
-  sourceMapsEnabled = true;
-  process.setSourceMapsEnabled(true);
-}
 
 /** Shaped like Node's own syntax errors: location, code frame, message, the user's file as the frame. */
 function asUserSyntaxError(error: SourceSyntaxError): SyntaxError {

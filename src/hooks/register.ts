@@ -1,10 +1,11 @@
 // `memprof/register`: makes `profile` a global (no import needed, like `python -m memory_profiler`) and
-// installs the load hook, so that every marked function is profiled line by line.
-import { profile } from '../runtime/profile';
+// installs the load hooks, so that every marked function is profiled line by line.
+// Everything here is loaded by every program run with the hook, marked or not: keep it light, and
+// load the runtime and the compiler only when a program needs them.
 import { environmentDefaults, ProfileOptionsError } from '../runtime/options';
 import { installRequireHook } from './require-hook';
 import { RUNTIME_MODULE } from '../runtime/location';
-import { enableSourceMaps } from './compile';
+import { enableSourceMaps } from './source-maps';
 import { isTypeScriptFile } from '../instrument/file-kinds';
 import { isEsmEntry } from './module-format';
 import * as nodeModule from 'node:module';
@@ -19,13 +20,27 @@ export function register(): void {
   if (global[HOOK_FLAG]) return;
   checkEnvironment();
   global[HOOK_FLAG] = true;
-  if (!('profile' in globalThis)) {
-    Object.defineProperty(globalThis, 'profile', { value: profile, writable: true, configurable: true, enumerable: false });
-  }
+  if (!('profile' in globalThis)) defineGlobalProfile();
   installRequireHook(RUNTIME_MODULE);
   if (wantsEsmHooks()) registerEsmHooks();
   // ES modules are compiled in the hooks thread; their source maps are read in this one.
   if (process.argv[1] && isTypeScriptFile(process.argv[1])) enableSourceMaps();
+}
+
+/** `profile` as a global, loaded on first use; assigning to it replaces it like any global. */
+function defineGlobalProfile(): void {
+  const settle = (value: unknown) =>
+    Object.defineProperty(globalThis, 'profile', { value, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(globalThis, 'profile', {
+    configurable: true,
+    enumerable: false,
+    get() {
+      const { profile } = require('../runtime/profile') as typeof import('../runtime/profile');
+      settle(profile);
+      return profile;
+    },
+    set: settle,
+  });
 }
 
 /**

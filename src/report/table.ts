@@ -2,11 +2,12 @@
 //   Filename: ...
 //   Line #    Mem usage    Increment  Occurrences   Line Contents
 //   =============================================================
-import type TableConstructor from 'cli-table3';
 import type { CallResult } from '../runtime/call-result';
 import { sourceLine } from './source-lines';
 
 const MIB = 1024 * 1024;
+const HEADINGS = ['Line #', 'Mem usage', 'Increment', 'Occurrences', 'Line Contents'];
+const GAP = '  ';
 
 function mib(bytes: number, precision: number): string {
   // Avoid "-0.0 MiB" for tiny negative deltas.
@@ -15,39 +16,33 @@ function mib(bytes: number, precision: number): string {
   return `${Number(text) === 0 ? (0).toFixed(precision) : text} MiB`;
 }
 
-const NO_BORDERS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '',
-  right: '', 'right-mid': '', middle: '  ',
-};
-
+/**
+ * Columns by hand rather than with a table library: four right-aligned ASCII columns and the source
+ * text last, unpadded, so no character-width logic is needed; and a table per call must be cheap
+ * (a library took ~0.5 ms a table, and its code being recompiled showed up on users' lines).
+ */
 export function formatTable(result: CallResult): string {
   const header = formatHeader(result);
   if (!result.lineLevel) return header + formatWholeCall(result);
 
-  // Loaded on first use: programs that never finish a profiled call do not pay for it.
-  const Table = require('cli-table3') as typeof TableConstructor;
-  const table = new Table({
-    head: ['Line #', 'Mem usage', 'Increment', 'Occurrences', 'Line Contents'],
-    chars: NO_BORDERS,
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
-    colAligns: ['right', 'right', 'right', 'right', 'left'],
-  });
   const byLine = new Map(result.lines.map((line) => [line.line, line]));
   const p = result.precision;
+  const rows: string[][] = [HEADINGS];
   for (let line = result.firstLine; line <= result.lastLine; line++) {
     const stats = byLine.get(line);
     const contents = sourceLine(result.file, line);
-    table.push(
+    rows.push(
       stats
         ? [String(line), mib(stats.usageBytes, p), mib(stats.incrementBytes, p), String(stats.occurrences), contents]
         : [String(line), '', '', '', contents],
     );
   }
-  const rows = table.toString().split('\n').map((row) => row.trimEnd());
-  const rule = '='.repeat(Math.max(...rows.map((row) => row.length), 60));
-  return `${header}\n${rows[0]}\n${rule}\n${rows.slice(1).join('\n')}\n\n${formatFooter(result)}\n\n`;
+  const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column].length)));
+  const text = rows.map((row) =>
+    (widths.map((width, column) => row[column].padStart(width)).join(GAP) + GAP + row[4]).trimEnd(),
+  );
+  const rule = '='.repeat(Math.max(...text.map((row) => row.length), 60));
+  return `${header}\n${text[0]}\n${rule}\n${text.slice(1).join('\n')}\n\n${formatFooter(result)}\n\n`;
 }
 
 function formatHeader(result: CallResult): string {

@@ -1,7 +1,7 @@
 // One running call of an instrumented function. Instrumented code calls `at(line)` before each
 // statement: the memory delta since the previous sample is charged to the line that was running.
 // Every method here runs once per executed statement, so none of them may allocate.
-import type { Metric } from './metrics';
+import { hiddenSoFar, type Metric } from './metrics';
 import type { CallResult, LineResult } from './call-result';
 import type { ResolvedOptions } from './options';
 
@@ -23,6 +23,8 @@ export class CallFrame {
   private pending: number;
   private last = 0;
   private entry = 0;
+  /** memprof's hidden bytes at entry, added back to absolute values (see hiddenSoFar). */
+  private hiddenAtEntry = 0;
   private readonly startTime = performance.now();
   private threw = false;
   /** The memory threshold (bytes) this call watches for; Infinity when none, or once it has fired. */
@@ -52,6 +54,7 @@ export class CallFrame {
 
   /** Takes the entry sample; called once the frame exists, so that its creation is not measured. */
   begin(): this {
+    if (this.metric.heapBased) this.hiddenAtEntry = hiddenSoFar();
     this.entry = this.last = this.metric.read();
     this.stats[USAGE] = this.entry;
     return this;
@@ -102,6 +105,7 @@ export class CallFrame {
     stats[this.pending + INCREMENT] += exit - this.last;
     if (exit > stats[this.pending + USAGE]) stats[this.pending + USAGE] = exit;
     const lines: LineResult[] = [];
+    const offset = this.hiddenAtEntry;
     let peak = Math.max(this.entry, exit);
     for (let slot = 0; slot < stats.length; slot += SLOTS) {
       if (stats[slot + OCCURRENCES] === 0) continue;
@@ -111,7 +115,7 @@ export class CallFrame {
         line: this.firstLine + slot / SLOTS,
         occurrences: stats[slot + OCCURRENCES],
         incrementBytes: stats[slot + INCREMENT],
-        usageBytes: usage,
+        usageBytes: usage + offset,
       });
     }
     return {
@@ -122,9 +126,9 @@ export class CallFrame {
       metric: this.metric.name,
       metricDescription: this.metric.description,
       precision: options.precision,
-      entryBytes: this.entry,
-      exitBytes: exit,
-      peakBytes: peak,
+      entryBytes: this.entry + offset,
+      exitBytes: exit + offset,
+      peakBytes: peak + offset,
       lines,
       threw: this.threw,
       durationMs: performance.now() - this.startTime,

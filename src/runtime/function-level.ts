@@ -1,6 +1,6 @@
 // `profile(fn)` where no load hook instrumented the function: measure whole calls (memory at entry,
 // at exit, and the peak seen) and say once how to get line-by-line detail.
-import { hideOwnAllocations, METRICS, type Metric } from './metrics';
+import { hiddenSoFar, hideOwnAllocations, METRICS, type Metric } from './metrics';
 import type { ResolvedOptions } from './options';
 import type { AnyFunction } from './marker-forms';
 import type { CallResult } from './call-result';
@@ -46,16 +46,19 @@ class WholeCall {
   private readonly entry: number;
   private peak: number;
   private readonly startTime = performance.now();
+  /** Absolute values, as instrumented calls report them (see hiddenSoFar). */
+  private readonly offset: number;
 
   constructor(
     private readonly metric: Metric,
     private readonly start: CallStart,
   ) {
-    this.entry = this.peak = metric.read();
+    this.offset = metric.heapBased ? hiddenSoFar() : 0;
+    this.entry = this.peak = metric.read() + this.offset;
   }
 
   private sample(): number {
-    const now = this.metric.read();
+    const now = this.metric.read() + this.offset;
     if (now > this.peak) this.peak = now;
     return now;
   }

@@ -2,8 +2,10 @@
 // read must be cheap and must not allocate on the JS heap (or the profiler would measure itself).
 import * as v8 from 'node:v8';
 
-export const METRIC_NAMES = ['heap', 'rss', 'heapUsed', 'external'] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
+import { METRIC_NAMES, isMetricName, type MetricName } from './metric-names';
+import { openResidentSetReader } from './resident-set';
+
+export { METRIC_NAMES, isMetricName, type MetricName };
 
 export interface Metric {
   readonly name: MetricName;
@@ -202,29 +204,44 @@ export const METRICS: Readonly<Record<MetricName, Metric>> = {
     name: 'rss',
     description: 'resident set size of the process',
     heapBased: false,
-    read: () => process.memoryUsage.rss(),
+    read: openResidentSetReader(),
   },
 };
-
-export function isMetricName(name: unknown): name is MetricName {
-  return typeof name === 'string' && (METRIC_NAMES as readonly string[]).includes(name);
-}
 
 /** Whether heap reads go through the allocation-free counters (reported by benchmarks and tests). */
 export const allocationFreeHeapReads = heapCounters.allocationFree;
 
 /**
- * Runs memprof's own work (creating frames, formatting tables) and hides what it allocated from the
- * heap-based metrics. Freed-later garbage can still show as a small negative delta after a GC.
+ * memprof's own work (creating frames, formatting tables) is bracketed by `beginOwnWork()` and
+ * `endOwnWork(token)`, and what it allocated is hidden from the heap-based metrics. No closure is
+ * needed around the work: that closure would itself be allocated, outside the bracket.
+ * Freed-later garbage can still show as a small negative delta after a GC.
  */
-export function hideOwnAllocations<T>(work: () => T): T {
+export function beginOwnWork(): number {
   heapCounters.update();
-  const before = heapCounters.usedHeap() - heapCounters.ownBytes();
+  return heapCounters.usedHeap() - heapCounters.ownBytes();
+}
+
+export function endOwnWork(before: number): void {
+  heapCounters.update();
+  const grown = heapCounters.usedHeap() - heapCounters.ownBytes() - before;
+  if (grown > 0) hiddenHeapBytes += grown;
+}
+
+/** The same bracket around a function, where a closure does not matter. */
+export function hideOwnAllocations<T>(work: () => T): T {
+  const before = beginOwnWork();
   try {
     return work();
   } finally {
-    heapCounters.update();
-    const grown = heapCounters.usedHeap() - heapCounters.ownBytes() - before;
-    if (grown > 0) hiddenHeapBytes += grown;
+    endOwnWork(before);
   }
+}
+
+/**
+ * Everything hidden so far. Hidden bytes only accumulate, while the garbage they stand for gets
+ * collected, so a call adds back what was hidden before it started to report absolute usage.
+ */
+export function hiddenSoFar(): number {
+  return hiddenHeapBytes;
 }

@@ -1,7 +1,7 @@
 // Options of a profile marker (`profile(fn, options)`, `@profile(options)`), their defaults and the
 // environment variables that set those defaults. Validation errors name the offending option and,
 // when known, the marker's file and line.
-import { isMetricName, METRIC_NAMES, type MetricName } from './metrics';
+import { isMetricName, METRIC_NAMES, type MetricName } from './metric-names';
 
 /** Anything with a `write(string)` method: `process.stderr`, a file stream, a test's collector. */
 export interface TextSink {

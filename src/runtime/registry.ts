@@ -1,7 +1,7 @@
 // What instrumented files register at run time: their profiled functions, and the marker functions
 // that stand in for `profile` at the instrumented call sites.
 import { CallFrame } from './call-frame';
-import { hideOwnAllocations, METRICS } from './metrics';
+import { beginOwnWork, endOwnWork, METRICS } from './metrics';
 import { settleHeapBeforeFirstCall } from './settle';
 import { thresholdArmed, thresholdCrossed } from './threshold';
 import { resolveOptions, type ResolvedOptions } from './options';
@@ -38,22 +38,28 @@ export class ProfiledFunction {
   enter(generator = false): InstrumentedCall {
     if (!runtimeReady) prepareRuntime();
     // The frame's own allocation must not be charged to an enclosing profiled call.
-    const call = hideOwnAllocations(() => {
-      const options = this.resolved();
-      return new InstrumentedCall(
-        this,
-        options,
-        new CallFrame(this.firstLine, this.lastLine, METRICS[options.metric]),
-        callStarted(this.name, this.file, this.firstLine),
-        generator,
-      );
-    });
+    const ownWork = beginOwnWork();
+    const options = this.resolved();
+    const call = new InstrumentedCall(
+      this,
+      options,
+      new CallFrame(this.firstLine, this.lastLine, METRICS[options.metric]),
+      callStarted(this.name, this.file, this.firstLine),
+      generator,
+    );
+    endOwnWork(ownWork);
     call.begin();
     return call;
   }
 }
 
 let runtimeReady = false;
+/**
+ * A call kept alive for the life of the process. V8 drops the hidden classes of objects of which no
+ * instance is left at a full GC, and with them the optimised code that relies on them: without a
+ * live instance, memprof's code would be recompiled (on the user's lines) every other call.
+ */
+let keptAlive: InstrumentedCall | undefined;
 
 /**
  * Before the first profiled call: run one call through the sampler and the table code, so that
@@ -63,11 +69,15 @@ let runtimeReady = false;
 function prepareRuntime(): void {
   runtimeReady = true;
   const options = { ...resolveOptions(undefined), stream: { write() {} } };
-  const frame = new CallFrame(1, 3, METRICS[options.metric]).begin();
-  frame.at(2);
-  frame.resume(frame.suspend(0));
-  frame.at(3);
-  reportCall(frame.finish('warm-up', '<memprof warm-up>', options), options);
+  const warmUp = new ProfiledFunction('<memprof warm-up>', 'warm-up', 1, 3);
+  const start: CallStart = { id: 0, functionName: warmUp.name, file: warmUp.file, line: 1, depth: 0, startedAt: 0 };
+  const frame = new CallFrame(1, 3, METRICS[options.metric]);
+  keptAlive = new InstrumentedCall(warmUp, options, frame, start, false);
+  keptAlive.begin();
+  keptAlive.at(2);
+  keptAlive.resume(keptAlive.suspend(0));
+  keptAlive.at(3);
+  reportCall(frame.finish(warmUp.name, warmUp.file, options), options);
   settleHeapBeforeFirstCall();
 }
 
@@ -130,8 +140,13 @@ export class InstrumentedCall {
     if (this.done) return;
     this.done = true;
     if (this.generator ? this.hasThrown : !this.hasReturned) this.frame.markThrown();
-    // finish() takes the last sample before it allocates the result.
-    hideOwnAllocations(() => callEnded(this.start, this.frame.finish(this.fn.name, this.fn.file, this.options), this.options));
+    const ownWork = beginOwnWork();
+    try {
+      // finish() takes the last sample before it allocates the result.
+      callEnded(this.start, this.frame.finish(this.fn.name, this.fn.file, this.options), this.options);
+    } finally {
+      endOwnWork(ownWork);
+    }
   }
 }
 
