@@ -1,0 +1,88 @@
+'use strict';
+// A realistic workload, profiled (`profiledReport`, marked) and not (`plainReport`, the same body):
+// parse a JSON document of a few MiB, aggregate it, build a CSV string line by line and serialise a
+// summary. Run by bench/run.ts as:  node -r <memprof>/register workload.js <records> <repetitions>
+// with MEMPROF_OUTPUT=/dev/null. Prints one line `BENCH <json>`.
+
+function makeDocument(records) {
+  const items = [];
+  for (let i = 0; i < records; i++) {
+    items.push({
+      id: i,
+      name: `item-${i.toString(36)}`,
+      tags: ['alpha', 'beta', 'gamma'].slice(0, 1 + (i % 3)),
+      price: Math.round(((i * 7919) % 10000) * 1.5) / 100,
+      stock: (i * 31) % 97,
+      vendor: { id: i % 50, country: ['FR', 'DE', 'US', 'JP'][i % 4] },
+    });
+  }
+  return JSON.stringify({ generated: '2024-01-01T00:00:00Z', items });
+}
+
+/** @profile */
+function profiledReport(text) {
+  const document = JSON.parse(text);
+  const byCountry = new Map();
+  let csv = 'id,name,price,stock,country\n';
+  for (const item of document.items) {
+    const country = item.vendor.country;
+    byCountry.set(country, (byCountry.get(country) ?? 0) + item.price * item.stock);
+    csv += `${item.id},${item.name},${item.price.toFixed(2)},${item.stock},${country}\n`;
+  }
+  const summary = JSON.stringify({ lines: csv.length, totals: Object.fromEntries(byCountry), document });
+  return summary.length + csv.length;
+}
+
+function plainReport(text) {
+  const document = JSON.parse(text);
+  const byCountry = new Map();
+  let csv = 'id,name,price,stock,country\n';
+  for (const item of document.items) {
+    const country = item.vendor.country;
+    byCountry.set(country, (byCountry.get(country) ?? 0) + item.price * item.stock);
+    csv += `${item.id},${item.name},${item.price.toFixed(2)},${item.stock},${country}\n`;
+  }
+  const summary = JSON.stringify({ lines: csv.length, totals: Object.fromEntries(byCountry), document });
+  return summary.length + csv.length;
+}
+
+function elapsedNs(work) {
+  const start = process.hrtime.bigint();
+  work();
+  return Number(process.hrtime.bigint() - start);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const records = Number(process.argv[2] ?? 30000);
+const repetitions = Number(process.argv[3] ?? 7);
+const text = makeDocument(records);
+if (profiledReport(text) !== plainReport(text)) throw new Error('profiled and plain disagree');
+
+const plainNs = [];
+const profiledNs = [];
+for (let r = 0; r < repetitions; r++) {
+  // Alternate which goes first, so that neither always pays for the other's garbage.
+  if (r % 2) {
+    plainNs.push(elapsedNs(() => plainReport(text)));
+    profiledNs.push(elapsedNs(() => profiledReport(text)));
+  } else {
+    profiledNs.push(elapsedNs(() => profiledReport(text)));
+    plainNs.push(elapsedNs(() => plainReport(text)));
+  }
+}
+console.log(
+  `BENCH ${JSON.stringify({
+    records,
+    documentBytes: text.length,
+    // entry, 4 statements up to the loop, 4 per record (3 statements and the loop's next step), 2
+    // after the loop, exit.
+    readsPerCall: 4 * records + 8,
+    plainNs: median(plainNs),
+    profiledNs: median(profiledNs),
+  })}`,
+);

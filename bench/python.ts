@@ -1,0 +1,70 @@
+// The same hot loop under Python's memory_profiler (Debian: python3-memory-profiler), when installed:
+// the reference line-level memory profiler, whose cost per line memprof is compared with.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { benchResult, childEnvironment, duration, num, PROGRAMS, ratio, run } from './lib';
+
+interface PythonOutput {
+  python: string;
+  memoryProfiler: string;
+  iterations: number;
+  statementsPerCall: number;
+  readsPerCall: number;
+  plainNs: number;
+  profiledNs: number;
+}
+
+export interface PythonResult extends PythonOutput {
+  interpreter: string;
+  slowdown: number;
+  addedNsPerSample: number;
+  addedNsPerStatement: number;
+}
+
+export type PythonOutcome = { skipped: string } | PythonResult;
+
+/** A python3 that can import memory_profiler: MEMPROF_BENCH_PYTHON, python3 on PATH, then Debian's. */
+function findPython(): string | undefined {
+  const candidates = [process.env.MEMPROF_BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter(
+    (candidate): candidate is string => Boolean(candidate),
+  );
+  for (const candidate of new Set(candidates)) {
+    const probe = spawnSync(candidate, ['-c', 'import memory_profiler'], { encoding: 'utf8', timeout: 30_000 });
+    if (!probe.error && probe.status === 0) return candidate;
+  }
+  return undefined;
+}
+
+export function runPython(iterations: number, repetitions: number): PythonOutcome {
+  const interpreter = findPython();
+  if (!interpreter) {
+    return {
+      skipped:
+        'no python3 with memory_profiler found (Debian: apt-get install python3-memory-profiler; ' +
+        'or set MEMPROF_BENCH_PYTHON to an interpreter that has it)',
+    };
+  }
+  const child = run(interpreter, [join(PROGRAMS, 'hot_loop.py'), String(iterations), String(repetitions)], {
+    env: childEnvironment({ PYTHONDONTWRITEBYTECODE: '1' }),
+  });
+  const output = benchResult<PythonOutput>(child, 'hot loop under memory_profiler');
+  const added = output.profiledNs - output.plainNs;
+  return {
+    ...output,
+    interpreter,
+    slowdown: output.profiledNs / output.plainNs,
+    addedNsPerSample: added / output.readsPerCall,
+    addedNsPerStatement: added / output.statementsPerCall,
+  };
+}
+
+export function describePython(outcome: PythonOutcome): string[] {
+  if ('skipped' in outcome) return [`Python memory_profiler: skipped: ${outcome.skipped}`];
+  return [
+    `Python memory_profiler ${outcome.memoryProfiler} (Python ${outcome.python}, ${outcome.interpreter}), the same hot loop: ` +
+      `${num(outcome.iterations)} iterations x 3 statements (${num(outcome.readsPerCall)} line events per call)`,
+    `  plain ${duration(outcome.plainNs)} per call, profiled ${duration(outcome.profiledNs)}`,
+    `  slowdown ${ratio(outcome.slowdown)}; added ${duration(outcome.addedNsPerSample)} per sample (line event), ` +
+      `${duration(outcome.addedNsPerStatement)} per statement`,
+  ];
+}

@@ -1,0 +1,169 @@
+// `npm run bench`: memprof's overhead, measured side by side in one run (see docs/benchmarks.md).
+//
+//   node --expose-gc dist/bench/run.js [--quick] [--json <file>] [--update-docs]
+//
+//   --quick        tiny sizes, a few seconds: checks that the harness works, not how fast memprof is
+//   --json <file>  also write every number measured, as JSON
+//   --update-docs  rewrite the results block of docs/benchmarks.md with this run's numbers
+//
+// Every profiled program is a file run in a child process with `node -r <repo>/register`, as users run
+// theirs; the ratios printed compare numbers taken in this same run on this same machine.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeHotLoop, runHotLoop, type HotLoopResult } from './hot-loop';
+import { describeInvisibility, runInvisibility, type InvisibilityResult } from './invisibility';
+import { duration, removeTemporaryDirectories, ROOT, temporaryDirectory } from './lib';
+import { machineDescription, type Machine } from './machine';
+import { describeOwnMemory, runOwnMemory, type OwnMemoryResult } from './own-memory';
+import { describePython, runPython, type PythonOutcome } from './python';
+import { resultsMarkdown, summaryLines, verdicts } from './report';
+import { runStartup, type StartupResult } from './startup';
+import { describeWorkload, runWorkload, type WorkloadResult } from './workload';
+
+export interface Sizes {
+  heapIterations: number;
+  rssIterations: number;
+  pythonIterations: number;
+  repetitions: number;
+  workloadRecords: number;
+  workloadRepetitions: number;
+  invisibilityCalls: number;
+  longRunningCalls: number;
+  startupModules: number;
+  startupRuns: number;
+}
+
+const FULL: Sizes = {
+  heapIterations: 1_000_000,
+  // An rss read is a system call (~7 µs): 20,000 iterations are 80,000 reads, about half a second.
+  rssIterations: 20_000,
+  // memory_profiler costs ~25 µs per line: 5,000 iterations are 20,000 line events, about half a second.
+  pythonIterations: 5_000,
+  repetitions: 5,
+  workloadRecords: 30_000,
+  workloadRepetitions: 7,
+  invisibilityCalls: 30,
+  longRunningCalls: 100_000,
+  startupModules: 300,
+  startupRuns: 15,
+};
+
+const QUICK: Sizes = {
+  heapIterations: 20_000,
+  rssIterations: 300,
+  pythonIterations: 200,
+  repetitions: 2,
+  workloadRecords: 1_000,
+  workloadRepetitions: 2,
+  invisibilityCalls: 6,
+  longRunningCalls: 300,
+  startupModules: 20,
+  startupRuns: 1,
+};
+
+export interface BenchResults {
+  mode: 'full' | 'quick';
+  date: string;
+  machine: Machine;
+  sizes: Sizes;
+  heap: HotLoopResult;
+  rss: HotLoopResult;
+  python: PythonOutcome;
+  workload: WorkloadResult;
+  invisibility: InvisibilityResult;
+  ownMemory: OwnMemoryResult;
+  startup: StartupResult;
+  totalSeconds: number;
+}
+
+interface Arguments {
+  quick: boolean;
+  json?: string;
+  updateDocs: boolean;
+}
+
+function parseArguments(argv: string[]): Arguments {
+  const parsed: Arguments = { quick: false, updateDocs: false };
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index];
+    if (argument === '--quick') parsed.quick = true;
+    else if (argument === '--update-docs') parsed.updateDocs = true;
+    else if (argument === '--json') parsed.json = argv[++index];
+    else if (argument.startsWith('--json=')) parsed.json = argument.slice('--json='.length);
+    else throw new Error(`unknown argument ${argument}; usage: run.js [--quick] [--json <file>] [--update-docs]`);
+  }
+  return parsed;
+}
+
+function main(): void {
+  const options = parseArguments(process.argv.slice(2));
+  if (options.quick && options.updateDocs) throw new Error('--update-docs records a full run; drop --quick');
+  const sizes = options.quick ? QUICK : FULL;
+  const started = process.hrtime.bigint();
+  const machine = machineDescription();
+  const log = (line = '') => process.stdout.write(`${line}\n`);
+  const section = (lines: string[]) => {
+    for (const line of lines) log(line);
+    log();
+  };
+
+  log(`memprof benchmarks (${options.quick ? 'quick: sizes too small for meaningful numbers' : 'full'})`);
+  log(`machine: ${machine.summary}`);
+  log();
+
+  // One transform cache for the programs below, so that only start-up measures cold compiles.
+  const cacheDir = temporaryDirectory('cache');
+  try {
+    const heap = runHotLoop('heap', sizes.heapIterations, sizes.repetitions, cacheDir);
+    section(describeHotLoop(heap));
+    const rss = runHotLoop('rss', sizes.rssIterations, sizes.repetitions, cacheDir);
+    section(describeHotLoop(rss));
+    const python = runPython(sizes.pythonIterations, sizes.repetitions);
+    section(describePython(python));
+    const workload = runWorkload(sizes.workloadRecords, sizes.workloadRepetitions, cacheDir);
+    section(describeWorkload(workload));
+    const invisibility = runInvisibility(sizes.invisibilityCalls, cacheDir);
+    section(describeInvisibility(invisibility));
+    const ownMemory = runOwnMemory(sizes.longRunningCalls, cacheDir);
+    section(describeOwnMemory(ownMemory));
+    const startup = runStartup(sizes.startupModules, sizes.startupRuns, log);
+    log();
+
+    const results: BenchResults = {
+      mode: options.quick ? 'quick' : 'full',
+      date: new Date().toISOString(),
+      machine,
+      sizes,
+      heap,
+      rss,
+      python,
+      workload,
+      invisibility,
+      ownMemory,
+      startup,
+      totalSeconds: Number(process.hrtime.bigint() - started) / 1e9,
+    };
+    section(summaryLines(results));
+    log(`total time ${duration(results.totalSeconds * 1e9)}`);
+
+    if (options.json) writeFileSync(options.json, JSON.stringify({ ...results, verdicts: verdicts(results) }, null, 2) + '\n');
+    if (options.updateDocs) updateDocs(results);
+  } finally {
+    removeTemporaryDirectories();
+  }
+}
+
+const DOCS = join(ROOT, 'docs', 'benchmarks.md');
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+function updateDocs(results: BenchResults): void {
+  const text = readFileSync(DOCS, 'utf8');
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`${DOCS} has no ${START} ... ${END} block to update`);
+  writeFileSync(DOCS, `${text.slice(0, start + START.length)}\n${resultsMarkdown(results)}\n${text.slice(end)}`);
+  process.stdout.write(`updated the results in ${DOCS}\n`);
+}
+
+main();

@@ -1,0 +1,40 @@
+// Smoke test of the benchmark harness (`npm run bench`): its --quick mode runs every section on tiny
+// sizes and must print each ratio line. No timing is asserted: machines here are noisy, and quick
+// sizes are too small to mean anything; `npm run bench` is where the numbers come from.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from './helpers';
+
+test('npm run bench -- --quick runs every section and prints the side-by-side ratios', () => {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_OPTIONS;
+  for (const key of Object.keys(env)) if (key.startsWith('MEMPROF_')) delete env[key];
+  const run = spawnSync(process.execPath, ['--expose-gc', join(ROOT, 'dist/bench/run.js'), '--quick'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  const out = run.stdout;
+  const ratio = String.raw`[\d,.]+x`;
+  for (const line of [
+    String.raw`hot loop, heap: profiled / plain\s+${ratio}\s+\+[\d,.]+ \S+ per sample`,
+    String.raw`hot loop, rss: profiled / plain\s+${ratio}`,
+    String.raw`hot loop, Python memory_profiler: profiled / plain\s+(${ratio}|skipped)`,
+    String.raw`heap sample cost / v8\.getHeapStatistics\(\) read\s+${ratio}\s+target <= 1\.5x: (met|MISSED)`,
+    String.raw`heap sample cost / memprof's heap read\s+${ratio}`,
+    String.raw`workload \(JSON \+ strings, a few MiB\): profiled / plain\s+${ratio}`,
+    String.raw`start-up, \d+ unmarked modules, warm cache: hook / plain\s+${ratio}\s+target <= 1\.1x: (met|MISSED)`,
+    String.raw`start-up, \d+ unmarked modules, cold cache: hook / plain\s+${ratio}`,
+    String.raw`start-up, one marked file, warm cache: hook / plain\s+${ratio}`,
+    String.raw`start-up, one marked file, cold cache: hook / plain\s+${ratio}`,
+    String.raw`memprof's own heap, [\d,]+ profiled calls\s+-?[\d,.]+ (B|KiB|MiB)`,
+    String.raw`new Array\(1e6\)\.fill\(1\): first call / optimised calls\s+7\.6\d MiB / (7\.6\d MiB|none)`,
+  ]) {
+    assert.match(out, new RegExp(line), `no line matching /${line}/ in:\n${out}`);
+  }
+  assert.match(out, /^machine: \d+ x .+Node v\d+/m);
+});
