@@ -6,3 +6,4 @@ export type { CallResult, LineResult } from './runtime/call-result';
 export { collect, lineReport, type Collected, type CollectOptions } from './api/collect';
 export type { CallReport, LineReport } from './report/call-report';
 export { toAllocateAtMost, toRetainAtMost, memoryMatchers, type MatcherResult } from './testing/matchers';
+export { printSummaries } from './report/output';

@@ -15,7 +15,7 @@ test('npm run bench -- --quick runs every section and prints the side-by-side ra
     cwd: ROOT,
     env,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 180_000,
   });
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
   const out = run.stdout;

@@ -123,7 +123,8 @@ for (const fixture of fixtures) {
   test(`semantics: ${fixture}`, async (t) => {
     const file = join(SEMANTICS, fixture);
     const expected = EXPECTED[fixture] ?? { functions: [] };
-    const env = { MEMPROF_CACHE_DIR: CACHE_DIR, MEMPROF_CACHE: undefined };
+    // Every call's own table, so that calls can be counted.
+    const env = { MEMPROF_CACHE_DIR: CACHE_DIR, MEMPROF_CACHE: undefined, MEMPROF_MAX_TABLES: 'all' };
     const plain = runNode(file, { hook: false, tablesToFile: true });
     const runs: Array<[string, RunResult]> = [
       ['with the hook', runNode(file, { tablesToFile: true, env })],

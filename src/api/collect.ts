@@ -62,7 +62,7 @@ export function collect<T>(fn: () => T | Promise<T>, options: CollectOptions = {
   const heap = METRICS.heap;
   if (options.settle !== false) garbageCollector()?.();
   // Absolute values, as calls report them (see hiddenSoFar).
-  const offset = hiddenSoFar();
+  const offset = hiddenSoFar('heap');
   const entryBytes = heap.read() + offset;
   const finish = (value: T): Collected<T> => {
     const exitBytes = heap.read() + offset;

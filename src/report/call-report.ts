@@ -32,6 +32,8 @@ export interface CallReport {
   lineLevel: boolean;
   /** Executed lines only. */
   lines: LineReport[];
+  /** For a summed report (calls past maxTables): how many calls it sums. */
+  calls?: number;
 }
 
 export function toCallReport(result: CallResult): CallReport {
@@ -49,5 +51,6 @@ export function toCallReport(result: CallResult): CallReport {
     threw: result.threw,
     lineLevel: result.lineLevel,
     lines: result.lines.map((line) => ({ ...line, source: sourceLine(result.file, line.line) })),
+    ...(result.calls ? { calls: result.calls } : {}),
   };
 }

@@ -46,7 +46,10 @@ export function formatTable(result: CallResult): string {
 }
 
 function formatHeader(result: CallResult): string {
-  return `Filename: ${result.file}\nMetric: ${result.metric} (${result.metricDescription})\n`;
+  const summed = result.calls
+    ? `Calls: ${result.calls} summed (Increment and Occurrences are totals, Mem usage the highest)\n`
+    : '';
+  return `Filename: ${result.file}\nMetric: ${result.metric} (${result.metricDescription})\n${summed}`;
 }
 
 function formatFooter(result: CallResult): string {
@@ -54,8 +57,9 @@ function formatFooter(result: CallResult): string {
   const net = result.exitBytes - result.entryBytes;
   const sign = net > 0 ? '+' : '';
   const ending = result.threw ? ', ended by an exception' : '';
+  const calls = result.calls ? `${result.calls} calls, ` : '';
   return (
-    `${result.functionName}: net ${sign}${mib(net, p)}, peak ${mib(result.peakBytes, p)}, ` +
+    `${result.functionName}: ${calls}net ${sign}${mib(net, p)}, peak ${mib(result.peakBytes, p)}, ` +
     `${result.durationMs.toFixed(1)} ms${ending}`
   );
 }

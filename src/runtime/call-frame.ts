@@ -54,7 +54,7 @@ export class CallFrame {
 
   /** Takes the entry sample; called once the frame exists, so that its creation is not measured. */
   begin(): this {
-    if (this.metric.heapBased) this.hiddenAtEntry = hiddenSoFar();
+    this.hiddenAtEntry = hiddenSoFar(this.metric.name);
     this.entry = this.last = this.metric.read();
     this.stats[USAGE] = this.entry;
     return this;

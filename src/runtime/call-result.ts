@@ -32,4 +32,6 @@ export interface CallResult {
   durationMs: number;
   /** False for function-level results (no load hook): only entry, exit and peak are known. */
   lineLevel: boolean;
+  /** Calls summed into this result: absent for a single call. */
+  calls?: number;
 }

@@ -53,7 +53,7 @@ class WholeCall {
     private readonly metric: Metric,
     private readonly start: CallStart,
   ) {
-    this.offset = metric.heapBased ? hiddenSoFar() : 0;
+    this.offset = hiddenSoFar(metric.name);
     this.entry = this.peak = metric.read() + this.offset;
   }
 

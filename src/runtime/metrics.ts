@@ -11,8 +11,6 @@ export interface Metric {
   readonly name: MetricName;
   /** Shown in table headers so that a reader knows what "Mem usage" means. */
   readonly description: string;
-  /** True when the value comes from V8's heap counters, which memprof can compensate for its own allocations. */
-  readonly heapBased: boolean;
   /** Current value in bytes, minus memprof's own allocations (see `hideOwnAllocations`). */
   read(): number;
 }
@@ -167,6 +165,8 @@ const heapCounters = openHeapCounters();
  * that an enclosing profiled call does not see its callee's bookkeeping as user allocations.
  */
 let hiddenHeapBytes = 0;
+/** The same for external memory (a table written to a pipe holds a Buffer until it is flushed). */
+let hiddenExternalBytes = 0;
 function ownHeapBytes(): number {
   return hiddenHeapBytes + heapCounters.ownBytes();
 }
@@ -178,32 +178,29 @@ function readUsedHeap(): number {
 
 function readHeapAndExternal(): number {
   heapCounters.update();
-  return heapCounters.usedHeap() + heapCounters.external() - ownHeapBytes();
+  return heapCounters.usedHeap() + heapCounters.external() - ownHeapBytes() - hiddenExternalBytes;
 }
 
 function readExternal(): number {
   heapCounters.update();
-  return heapCounters.external();
+  return heapCounters.external() - hiddenExternalBytes;
 }
 
 export const METRICS: Readonly<Record<MetricName, Metric>> = {
   heap: {
     name: 'heap',
     description: 'V8 heap used + external memory',
-    heapBased: true,
     read: readHeapAndExternal,
   },
-  heapUsed: { name: 'heapUsed', description: 'V8 heap used', heapBased: true, read: readUsedHeap },
+  heapUsed: { name: 'heapUsed', description: 'V8 heap used', read: readUsedHeap },
   external: {
     name: 'external',
     description: 'external memory (ArrayBuffers, Buffers, native)',
-    heapBased: false,
     read: readExternal,
   },
   rss: {
     name: 'rss',
     description: 'resident set size of the process',
-    heapBased: false,
     read: openResidentSetReader(),
   },
 };
@@ -212,29 +209,39 @@ export const METRICS: Readonly<Record<MetricName, Metric>> = {
 export const allocationFreeHeapReads = heapCounters.allocationFree;
 
 /**
- * memprof's own work (creating frames, formatting tables) is bracketed by `beginOwnWork()` and
- * `endOwnWork(token)`, and what it allocated is hidden from the heap-based metrics. No closure is
- * needed around the work: that closure would itself be allocated, outside the bracket.
- * Freed-later garbage can still show as a small negative delta after a GC.
+ * memprof's own work (creating frames, formatting and writing tables) is bracketed by
+ * `beginOwnWork()` and `endOwnWork()`, and what it allocated is hidden from the metrics read from V8.
+ * No closure is needed around the work: that closure would itself be allocated, outside the bracket.
+ * Brackets may nest; the outermost one counts. Freed-later garbage can still show as a small negative
+ * delta after a GC.
  */
-export function beginOwnWork(): number {
+let ownWorkDepth = 0;
+let heapBefore = 0;
+let externalBefore = 0;
+
+export function beginOwnWork(): void {
+  if (ownWorkDepth++ > 0) return;
   heapCounters.update();
-  return heapCounters.usedHeap() - heapCounters.ownBytes();
+  heapBefore = heapCounters.usedHeap() - heapCounters.ownBytes();
+  externalBefore = heapCounters.external();
 }
 
-export function endOwnWork(before: number): void {
+export function endOwnWork(): void {
+  if (--ownWorkDepth > 0) return;
   heapCounters.update();
-  const grown = heapCounters.usedHeap() - heapCounters.ownBytes() - before;
-  if (grown > 0) hiddenHeapBytes += grown;
+  const heapGrown = heapCounters.usedHeap() - heapCounters.ownBytes() - heapBefore;
+  if (heapGrown > 0) hiddenHeapBytes += heapGrown;
+  const externalGrown = heapCounters.external() - externalBefore;
+  if (externalGrown > 0) hiddenExternalBytes += externalGrown;
 }
 
 /** The same bracket around a function, where a closure does not matter. */
 export function hideOwnAllocations<T>(work: () => T): T {
-  const before = beginOwnWork();
+  beginOwnWork();
   try {
     return work();
   } finally {
-    endOwnWork(before);
+    endOwnWork();
   }
 }
 
@@ -242,6 +249,9 @@ export function hideOwnAllocations<T>(work: () => T): T {
  * Everything hidden so far. Hidden bytes only accumulate, while the garbage they stand for gets
  * collected, so a call adds back what was hidden before it started to report absolute usage.
  */
-export function hiddenSoFar(): number {
-  return hiddenHeapBytes;
+export function hiddenSoFar(metric: MetricName): number {
+  if (metric === 'heap') return hiddenHeapBytes + hiddenExternalBytes;
+  if (metric === 'heapUsed') return hiddenHeapBytes;
+  if (metric === 'external') return hiddenExternalBytes;
+  return 0;
 }

@@ -20,6 +20,12 @@ export interface ProfileOptions {
    * call, memprof reports the line, writes a heap snapshot and pauses in an attached debugger.
    */
   breakAt?: number;
+  /**
+   * Tables printed per function (default 20, or `MEMPROF_MAX_TABLES`); later calls are summed into one
+   * table printed when the process exits, so that a busy server does not print a table per request.
+   * 0: only the summed table. Infinity: every call.
+   */
+  maxTables?: number;
 }
 
 export interface ResolvedOptions {
@@ -29,9 +35,10 @@ export interface ResolvedOptions {
   stream: TextSink | undefined;
   /** Threshold in bytes; Infinity when none is set. */
   breakAtBytes: number;
+  maxTables: number;
 }
 
-const KNOWN_OPTIONS = ['precision', 'metric', 'stream', 'breakAt'];
+const KNOWN_OPTIONS = ['precision', 'metric', 'stream', 'breakAt', 'maxTables'];
 
 export class ProfileOptionsError extends TypeError {
   override name = 'ProfileOptionsError';
@@ -60,6 +67,7 @@ export function resolveOptions(options: unknown, location?: string): ResolvedOpt
   if (given.precision !== undefined) resolved.precision = checkPrecision(given.precision, 'option "precision"', location);
   if (given.metric !== undefined) resolved.metric = checkMetric(given.metric, 'option "metric"', location);
   if (given.breakAt !== undefined) resolved.breakAtBytes = checkThreshold(given.breakAt, 'option "breakAt"', location);
+  if (given.maxTables !== undefined) resolved.maxTables = checkMaxTables(given.maxTables, 'option "maxTables"', location);
   if (given.stream !== undefined) {
     const stream = given.stream as TextSink | null;
     if (!stream || typeof stream.write !== 'function') {
@@ -87,6 +95,14 @@ function checkMetric(value: unknown, what: string, location?: string): MetricNam
 }
 
 const MIB = 1024 * 1024;
+const DEFAULT_MAX_TABLES = 20;
+
+function checkMaxTables(value: unknown, what: string, location?: string): number {
+  if (typeof value !== 'number' || !(Number.isInteger(value) || value === Infinity) || value < 0) {
+    throw new ProfileOptionsError(`memprof: ${what} must be a whole number of tables (0 or more, or Infinity), got ${describe(value)}${where(location)}`);
+  }
+  return value;
+}
 
 /** A threshold in MiB, returned in bytes. */
 function checkThreshold(value: unknown, what: string, location?: string): number {
@@ -108,12 +124,16 @@ export function environmentDefaults(): ResolvedOptions {
   const metric = process.env.MEMPROF_METRIC;
   const precision = process.env.MEMPROF_PRECISION;
   const breakAt = process.env.MEMPROF_BREAK_AT;
-  const key = `${metric}\0${precision}\0${breakAt}`;
+  const maxTables = process.env.MEMPROF_MAX_TABLES;
+  const key = `${metric}\0${precision}\0${breakAt}\0${maxTables}`;
   if (cachedDefaults && key === cachedEnvKey) return { ...cachedDefaults };
   const defaults: ResolvedOptions = {
     metric: metric ? checkMetric(metric, 'MEMPROF_METRIC', undefined) : 'heap',
     precision: precision ? checkPrecision(Number(precision), 'MEMPROF_PRECISION', undefined) : 1,
     stream: undefined,
+    maxTables: maxTables
+      ? checkMaxTables(maxTables === 'all' ? Infinity : Number(maxTables), `MEMPROF_MAX_TABLES (${JSON.stringify(maxTables)})`, undefined)
+      : DEFAULT_MAX_TABLES,
     breakAtBytes: breakAt ? checkThreshold(Number(breakAt), `MEMPROF_BREAK_AT (${JSON.stringify(breakAt)})`, undefined) : Infinity,
   };
   cachedDefaults = defaults;

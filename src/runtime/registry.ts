@@ -38,7 +38,7 @@ export class ProfiledFunction {
   enter(generator = false): InstrumentedCall {
     if (!runtimeReady) prepareRuntime();
     // The frame's own allocation must not be charged to an enclosing profiled call.
-    const ownWork = beginOwnWork();
+    beginOwnWork();
     const options = this.resolved();
     const call = new InstrumentedCall(
       this,
@@ -47,7 +47,7 @@ export class ProfiledFunction {
       callStarted(this.name, this.file, this.firstLine),
       generator,
     );
-    endOwnWork(ownWork);
+    endOwnWork();
     call.begin();
     return call;
   }
@@ -140,12 +140,12 @@ export class InstrumentedCall {
     if (this.done) return;
     this.done = true;
     if (this.generator ? this.hasThrown : !this.hasReturned) this.frame.markThrown();
-    const ownWork = beginOwnWork();
+    beginOwnWork();
     try {
       // finish() takes the last sample before it allocates the result.
       callEnded(this.start, this.frame.finish(this.fn.name, this.fn.file, this.options), this.options);
     } finally {
-      endOwnWork(ownWork);
+      endOwnWork();
     }
   }
 }
