@@ -1,6 +1,7 @@
 // memprof's public API: `import { profile } from 'memprof'` or `require('memprof')`.
 export { profile, type ProfileDecorator } from './runtime/profile';
 export type { ProfileOptions, TextSink } from './runtime/options';
+export type { TimestampBlock } from './runtime/timestamp';
 export { METRIC_NAMES, type MetricName } from './runtime/metrics';
 export type { CallResult, LineResult } from './runtime/call-result';
 export { collect, lineReport, type Collected, type CollectOptions } from './api/collect';

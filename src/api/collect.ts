@@ -42,7 +42,7 @@ function listen(): void {
   addCallListener({
     ended(_call, result) {
       const collector = scope.getStore();
-      if (!collector) return false;
+      if (!collector || result.block) return false;
       collector.calls.push(toCallReport(result));
       return !collector.print;
     },

@@ -62,7 +62,8 @@ export function callStarted(functionName: string, file: string, line: number): C
   return call;
 }
 
-export function callEnded(call: CallStart, result: CallResult, options: ResolvedOptions): void {
+/** `options` null: a named block (profile.timestamp), which has no table of its own. */
+export function callEnded(call: CallStart, result: CallResult, options: ResolvedOptions | null): void {
   state.running--;
   let taken = false;
   for (const listener of listeners) {
@@ -72,7 +73,7 @@ export function callEnded(call: CallStart, result: CallResult, options: Resolved
       listenerFailed(error);
     }
   }
-  if (!taken) reportCall(result, options);
+  if (!taken && options) reportCall(result, options);
 }
 
 function listenerFailed(error: unknown): void {

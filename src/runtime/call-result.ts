@@ -32,6 +32,8 @@ export interface CallResult {
   durationMs: number;
   /** False for function-level results (no load hook): only entry, exit and peak are known. */
   lineLevel: boolean;
+  /** A named block (profile.timestamp), not a function call: no lines, no table. */
+  block?: boolean;
   /** Calls summed into this result: absent for a single call. */
   calls?: number;
 }

@@ -4,6 +4,7 @@
 import { applyMarker, type AnyFunction } from './marker-forms';
 import { callerSite, wrapFunctionLevel } from './function-level';
 import { resolveOptions, type ProfileOptions } from './options';
+import { timestamp as markBlock } from './timestamp';
 
 /** What `profile(options)` returns: a method decorator for both decorator flavours. */
 export interface ProfileDecorator {
@@ -29,6 +30,12 @@ export function profile(...args: unknown[]): unknown {
       wrapFunctionLevel(fn, resolveOptions(options, `${site.file}:${site.line}`), { ...site, name }),
     ),
   );
+}
+
+// `profile.timestamp(name)`: a named block for recordings (see timestamp.ts).
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export namespace profile {
+  export const timestamp = markBlock;
 }
 
 /** A misuse of `profile` is the caller's error: its stack starts at the caller, not in memprof. */

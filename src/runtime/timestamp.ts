@@ -1,0 +1,74 @@
+// Named blocks, like memory_profiler's `timestamp()`: a stretch of code that shows in `memprof run`
+// recordings as a FUNC marker (entry and exit memory and time, nesting level), without a table.
+//   const block = profile.timestamp('load'); ...; block.end();
+//   await profile.timestamp('load', async () => { ... });
+//   using block = profile.timestamp('load');        (where the compiler supports `using`)
+import { callEnded, callStarted, type CallStart } from './call-events';
+import { callerSite } from './function-level';
+import { METRICS } from './metrics';
+import type { CallResult } from './call-result';
+
+export interface TimestampBlock {
+  /** Ends the block (later calls do nothing). */
+  end(): void;
+  [Symbol.dispose](): void;
+}
+
+export function timestamp(name: string): TimestampBlock;
+export function timestamp<T>(name: string, block: () => T): T;
+export function timestamp<T>(name: string, block?: () => T): TimestampBlock | T {
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new TypeError(`memprof: profile.timestamp(name) needs a non-empty name, got ${JSON.stringify(name)}`);
+  }
+  if (block !== undefined && typeof block !== 'function') {
+    throw new TypeError(`memprof: profile.timestamp(name, block) expects a function as block, got ${typeof block}`);
+  }
+  const site = callerSite(2);
+  const handle = openBlock(name, site.file, site.line);
+  if (!block) return handle;
+  let value: T;
+  try {
+    value = block();
+  } catch (error) {
+    handle.end();
+    throw error;
+  }
+  if (value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') {
+    (value as unknown as PromiseLike<unknown>).then(handle.end, handle.end);
+  } else {
+    handle.end();
+  }
+  return value;
+}
+
+function openBlock(name: string, file: string, line: number): TimestampBlock {
+  const metric = METRICS.heap;
+  const started = performance.now();
+  const start: CallStart = callStarted(name, file, line);
+  const entry = metric.read();
+  let open = true;
+  const end = (): void => {
+    if (!open) return;
+    open = false;
+    const exit = metric.read();
+    const result: CallResult = {
+      file,
+      functionName: name,
+      firstLine: line,
+      lastLine: line,
+      metric: metric.name,
+      metricDescription: metric.description,
+      precision: 1,
+      entryBytes: entry,
+      exitBytes: exit,
+      peakBytes: Math.max(entry, exit),
+      lines: [],
+      threw: false,
+      durationMs: performance.now() - started,
+      lineLevel: false,
+      block: true,
+    };
+    callEnded(start, result, null);
+  };
+  return { end, [Symbol.dispose]: end };
+}
