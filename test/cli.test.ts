@@ -54,3 +54,17 @@ test('argument parsing: options before the script, the rest is the script’s', 
   assert.throws(() => parseCommandLine(['--metric']), /--metric needs a value/);
   assert.throws(() => parseCommandLine([]), /no script given/);
 });
+
+test('--json, --max-tables and --break-at set their environment variables', () => {
+  assert.deepEqual(parseCommandLine(['--json', '--max-tables', 'all', '--break-at=150', 'app.js']), {
+    kind: 'run',
+    script: 'app.js',
+    args: [],
+    env: { MEMPROF_FORMAT: 'json', MEMPROF_MAX_TABLES: 'all', MEMPROF_BREAK_AT: '150' },
+  });
+  assert.throws(() => parseCommandLine(['--break-at', '-3', 'a.js']), /--break-at must be a positive number of MiB, got "-3"/);
+  assert.throws(() => parseCommandLine(['--max-tables', 'few', 'a.js']), /--max-tables must be a whole number or "all"/);
+  const run = memprof('--json', join(FIXTURES, 'seed/example.js'));
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout.trim()).function, 'myFunc');
+});

@@ -10,10 +10,25 @@ Options:
   --metric <name>      heap (default), rss, heapUsed or external   [MEMPROF_METRIC]
   --precision <n>      decimals shown for MiB values, 0-6 (default 1) [MEMPROF_PRECISION]
   -o, --output <file>  append tables to <file> instead of stdout      [MEMPROF_OUTPUT]
+  --json               one JSON document per call instead of a table  [MEMPROF_FORMAT=json]
+  --max-tables <n|all> tables per function before further calls are summed (default 20)
+                                                                      [MEMPROF_MAX_TABLES]
+  --break-at <MiB>     first time memory passes it: report the line, write a heap snapshot,
+                       pause in an attached debugger                  [MEMPROF_BREAK_AT]
   -h, --help           show this help
   -v, --version        show memprof's version
 
 Mark functions with \`/** @profile */\`, \`profile(function ...)\` or \`@profile\` on class methods.
+
+Memory over time (like Python's mprof):
+  memprof run [options] <command> [args...]   record a program and its children into a .dat file
+  memprof attach [options] <pid|name>         record a running process
+  memprof list                                list the recordings here (mprofile_*.dat)
+  memprof clean [--dry-run]                   remove them all
+  memprof rm [--dry-run] <index|file>...      remove some
+  memprof peak [--func <name>] [files...]     peak memory of a recording, per process
+
+Each command has --help. A script named like a command runs with \`memprof ./run\`.
 `;
 
 export class UsageError extends Error {}
@@ -57,6 +72,21 @@ export function parseCommandLine(argv: string[]): Command {
       case '--output':
         env.MEMPROF_OUTPUT = value();
         break;
+      case '--json':
+        env.MEMPROF_FORMAT = 'json';
+        break;
+      case '--max-tables': {
+        const tables = value();
+        if (!/^(\d+|all)$/.test(tables)) throw new UsageError(`--max-tables must be a whole number or "all", got "${tables}"`);
+        env.MEMPROF_MAX_TABLES = tables;
+        break;
+      }
+      case '--break-at': {
+        const threshold = value();
+        if (!(Number(threshold) > 0)) throw new UsageError(`--break-at must be a positive number of MiB, got "${threshold}"`);
+        env.MEMPROF_BREAK_AT = threshold;
+        break;
+      }
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
         return { kind: 'run', script: arg, args: argv.slice(index + 1), env };

@@ -4,10 +4,11 @@
 //   CMDLINE <command line>
 //   MEM <MiB %.6f> <epoch seconds %.4f>
 //   CHLD <pid> <MiB %.6f> <epoch seconds %.4f>
-//   FUNC <name> <MiB at entry %.4f> <entry s %.4f> <MiB at exit %.4f> <exit s %.4f> <level %d> [<pid>]
+//   FUNC <name> <MiB at entry %.4f> <entry s %.4f> <MiB at exit %.4f> <exit s %.4f> <level %d>
+//   CHLDFUNC <pid> <name> <MiB at entry> <entry s> <MiB at exit> <exit s> <level>
 //
-// The optional 8th FUNC field is memprof's: the pid of the process the call ran in, written for every
-// process other than the recorded one. mprof reads fields 2 to 7 only, so it ignores it.
+// CHLDFUNC is memprof's: a profiled call in a child process. mprof skips lines it does not know; it
+// must not see those calls as FUNC lines, because `mprof plot` merges FUNC memory into the main line.
 import { readFileSync } from 'node:fs';
 
 /** `get_cmd_line` of mprof.py: arguments joined by spaces, those with a blank in single quotes. */
@@ -33,7 +34,7 @@ export interface FuncRecord {
   t1: number;
   /** Nesting level from 0; absent in files from memory_profiler before 0.55. */
   level?: number;
-  /** The process the call ran in; absent for the recorded (main) process. */
+  /** The process the call ran in (CHLDFUNC lines); absent for the recorded (main) process (FUNC lines). */
   pid?: number;
 }
 
@@ -45,7 +46,7 @@ export function funcName(name: string): string {
 
 export function funcLine(record: FuncRecord): string {
   const fields = [
-    'FUNC',
+    ...(record.pid === undefined ? ['FUNC'] : ['CHLDFUNC', String(record.pid)]),
     funcName(record.name),
     record.mem0.toFixed(4),
     record.t0.toFixed(4),
@@ -53,7 +54,6 @@ export function funcLine(record: FuncRecord): string {
     record.t1.toFixed(4),
     String(record.level ?? 0),
   ];
-  if (record.pid !== undefined) fields.push(String(record.pid));
   return `${fields.join(' ')}\n`;
 }
 
@@ -92,7 +92,22 @@ function pidField(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-/** Parses one line (without its newline); undefined when it is damaged. */
+/** `<name> <mem0> <t0> <mem1> <t1> [<level>]`: the level is missing in files of memory_profiler < 0.55. */
+function parseFunc(values: string[], pid: number | undefined, file: DatFile): boolean {
+  if (values.length < 5 || values.length > 6 || values[0] === '') return false;
+  const [mem0, t0, mem1, t1] = [num(values[1]), num(values[2]), num(values[3]), num(values[4])];
+  if (mem0 === undefined || t0 === undefined || mem1 === undefined || t1 === undefined) return false;
+  const record: FuncRecord = { name: values[0], mem0, t0, mem1, t1 };
+  if (values.length === 6) {
+    if (!/^\d+$/.test(values[5])) return false;
+    record.level = Number(values[5]);
+  }
+  if (pid !== undefined) record.pid = pid;
+  file.funcs.push(record);
+  return true;
+}
+
+/** Parses one line (without its newline) into `file`; false when it is damaged. */
 function parseLine(line: string, file: DatFile): boolean {
   const space = line.indexOf(' ');
   if (space <= 0) return false;
@@ -117,22 +132,11 @@ function parseLine(line: string, file: DatFile): boolean {
       series.push({ mib, time });
       return true;
     }
-    case 'FUNC': {
-      if (values.length < 5 || values.length > 7 || values[0] === '') return false;
-      const [mem0, t0, mem1, t1] = [num(values[1]), num(values[2]), num(values[3]), num(values[4])];
-      if (mem0 === undefined || t0 === undefined || mem1 === undefined || t1 === undefined) return false;
-      const record: FuncRecord = { name: values[0], mem0, t0, mem1, t1 };
-      if (values.length >= 6) {
-        if (!/^\d+$/.test(values[5])) return false;
-        record.level = Number(values[5]);
-      }
-      if (values.length === 7) {
-        const pid = pidField(values[6]);
-        if (pid === undefined) return false;
-        record.pid = pid;
-      }
-      file.funcs.push(record);
-      return true;
+    case 'FUNC':
+      return parseFunc(values, undefined, file);
+    case 'CHLDFUNC': {
+      const pid = pidField(values[0]);
+      return pid !== undefined && parseFunc(values.slice(1), pid, file);
     }
     default:
       return false;

@@ -96,12 +96,12 @@ export function parsePidList(text: string): number[] {
 /** Reusable read buffer: smaps_rollup is about 1 KiB, statm and children files are short. */
 const buffer = Buffer.alloc(64 * 1024);
 
-function preadText(fd: number): string | undefined {
+/** Reads the whole file behind `fd` into `buffer` from offset 0; -1 if the process is gone. */
+function pread(fd: number): number {
   try {
-    const length = readSync(fd, buffer, 0, buffer.length, 0);
-    return length === 0 ? '' : buffer.toString('latin1', 0, length);
+    return readSync(fd, buffer, 0, buffer.length, 0);
   } catch {
-    return undefined;
+    return -1;
   }
 }
 
@@ -113,16 +113,84 @@ function tryOpen(path: string): number | undefined {
   }
 }
 
+function tryClose(fd: number | undefined): void {
+  if (fd === undefined) return;
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+}
+
+const SPACE = 0x20;
+const ZERO = 0x30;
+
+/** The second field of statm (resident pages), parsed from the bytes without making a string. */
+function residentPagesInBuffer(length: number): number {
+  let index = 0;
+  while (index < length && buffer[index] !== SPACE) index++;
+  index++;
+  let pages = 0;
+  let digits = 0;
+  for (; index < length; index++) {
+    const digit = buffer[index] - ZERO;
+    if (digit < 0 || digit > 9) break;
+    pages = pages * 10 + digit;
+    digits++;
+  }
+  return digits > 0 ? pages : -1;
+}
+
+/** Pids separated by spaces, parsed from the bytes. */
+function pidsInBuffer(length: number, into: number[]): void {
+  let pid = 0;
+  let digits = 0;
+  for (let index = 0; index <= length; index++) {
+    const digit = index < length ? buffer[index] - ZERO : -1;
+    if (digit >= 0 && digit <= 9) {
+      pid = pid * 10 + digit;
+      digits++;
+    } else if (digits > 0) {
+      if (!into.includes(pid)) into.push(pid);
+      pid = digits = 0;
+    }
+  }
+}
+
+/** A `children` file kept open, re-parsed only when its bytes change (they rarely do). */
+class ChildrenFile {
+  private last = Buffer.alloc(0);
+  pids: number[] = [];
+
+  constructor(readonly fd: number) {}
+
+  /** False when the thread or process is gone. */
+  refresh(): boolean {
+    const length = pread(this.fd);
+    if (length < 0) return false;
+    if (length === this.last.length && buffer.compare(this.last, 0, length, 0, length) === 0) return true;
+    this.last = Buffer.from(buffer.subarray(0, length));
+    this.pids = [];
+    pidsInBuffer(length, this.pids);
+    return true;
+  }
+
+  close(): void {
+    tryClose(this.fd);
+  }
+}
+
 /**
- * One process the sampler follows: an open descriptor for its memory file and one for the children
- * of its main thread. The descriptors refer to this very process: if it exits and its pid is reused,
- * reads fail instead of silently reading the newcomer.
+ * One process the sampler follows: an open descriptor for its memory file, and for the `children`
+ * file of its main thread (and, after a full scan, of its other threads). The descriptors refer to
+ * this very process: if it exits and its pid is reused, reads fail instead of reading the newcomer.
  */
 export class ProcessHandle {
   private memoryFd: number | undefined;
-  private childrenFd: number | undefined;
-  /** Children started by threads other than the main one, as of the last full scan. */
-  private threadChildren: number[] = [];
+  private mainChildren: ChildrenFile | undefined;
+  /** `children` files of the other threads, by thread id, as of the last full scan. */
+  private threadChildren = new Map<number, ChildrenFile>();
+  private list: number[] = [];
   closed = false;
 
   private constructor(
@@ -134,7 +202,8 @@ export class ProcessHandle {
     const handle = new ProcessHandle(pid, backend);
     handle.memoryFd = tryOpen(`/proc/${pid}/${backend === 'rss' ? 'statm' : 'smaps_rollup'}`);
     if (handle.memoryFd === undefined) return undefined;
-    handle.childrenFd = tryOpen(`/proc/${pid}/task/${pid}/children`);
+    const fd = tryOpen(`/proc/${pid}/task/${pid}/children`);
+    if (fd !== undefined) handle.mainChildren = new ChildrenFile(fd);
     return handle;
   }
 
@@ -144,64 +213,80 @@ export class ProcessHandle {
    */
   memory(): number | undefined {
     if (this.memoryFd === undefined) return undefined;
-    const text = preadText(this.memoryFd);
-    if (text === undefined) return undefined;
-    if (text === '') return 0;
-    const bytes = this.backend === 'rss' ? residentFromStatm(text) : fromSmapsRollup(text, this.backend);
+    const length = pread(this.memoryFd);
+    if (length < 0) return undefined;
+    if (length === 0) return 0;
+    if (this.backend === 'rss') {
+      const pages = residentPagesInBuffer(length);
+      return pages < 0 ? 0 : pages * pageSize();
+    }
+    const bytes = fromSmapsRollup(buffer.toString('latin1', 0, length), this.backend);
     return bytes < 0 ? 0 : bytes;
   }
 
   /** Whether the kernel offers `task/<tid>/children` (CONFIG_PROC_CHILDREN). */
   get canListChildren(): boolean {
-    return this.childrenFd !== undefined;
+    return this.mainChildren !== undefined;
   }
 
   /**
    * Direct children of this process. Cheap mode reads only the main thread's list (where node, shells
-   * and most programs fork) and adds what the last full scan found on other threads; a full scan
-   * reads every thread's list.
+   * and most programs fork) and keeps what the last full scan found on the other threads; a full scan
+   * reads every thread's list. The same array comes back as long as nothing changed.
    */
-  children(fullScan: boolean): number[] {
-    if (this.childrenFd === undefined) return [];
-    const text = preadText(this.childrenFd);
-    if (text === undefined) return [];
-    const pids = parsePidList(text);
-    if (fullScan) {
-      this.threadChildren = [];
-      let threads: number[] = [];
-      try {
-        threads = readdirSync(`/proc/${this.pid}/task`)
-          .map(Number)
-          .filter((tid) => tid !== this.pid);
-      } catch {
-        // exiting
-      }
-      for (const tid of threads) {
-        try {
-          for (const child of parsePidList(readFileSync(`/proc/${this.pid}/task/${tid}/children`, 'latin1'))) {
-            if (!this.threadChildren.includes(child)) this.threadChildren.push(child);
-          }
-        } catch {
-          // the thread ended meanwhile
-        }
+  children(fullScan: boolean): readonly number[] {
+    if (!this.mainChildren) return this.list;
+    if (fullScan) this.rescanThreads();
+    let changed = false;
+    const before = this.mainChildren.pids;
+    if (!this.mainChildren.refresh()) return this.list;
+    changed ||= before !== this.mainChildren.pids;
+    for (const [tid, file] of fullScan ? this.threadChildren : []) {
+      const previous = file.pids;
+      if (!file.refresh()) {
+        file.close();
+        this.threadChildren.delete(tid);
+        changed = true;
+      } else {
+        changed ||= previous !== file.pids;
       }
     }
-    for (const child of this.threadChildren) if (!pids.includes(child)) pids.push(child);
-    return pids;
+    if (changed || fullScan) {
+      const list = [...this.mainChildren.pids];
+      for (const file of this.threadChildren.values()) for (const pid of file.pids) if (!list.includes(pid)) list.push(pid);
+      this.list = list;
+    }
+    return this.list;
+  }
+
+  private rescanThreads(): void {
+    let tids: number[];
+    try {
+      tids = readdirSync(`/proc/${this.pid}/task`).map(Number);
+    } catch {
+      return; // exiting
+    }
+    for (const [tid, file] of this.threadChildren) {
+      if (!tids.includes(tid)) {
+        file.close();
+        this.threadChildren.delete(tid);
+      }
+    }
+    for (const tid of tids) {
+      if (tid === this.pid || this.threadChildren.has(tid)) continue;
+      const fd = tryOpen(`/proc/${this.pid}/task/${tid}/children`);
+      if (fd !== undefined) this.threadChildren.set(tid, new ChildrenFile(fd));
+    }
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const fd of [this.memoryFd, this.childrenFd]) {
-      if (fd === undefined) continue;
-      try {
-        closeSync(fd);
-      } catch {
-        // already gone
-      }
-    }
-    this.memoryFd = this.childrenFd = undefined;
+    tryClose(this.memoryFd);
+    this.mainChildren?.close();
+    for (const file of this.threadChildren.values()) file.close();
+    this.threadChildren.clear();
+    this.memoryFd = this.mainChildren = undefined;
   }
 }
 

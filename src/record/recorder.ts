@@ -11,7 +11,7 @@ import { checkProcSupport, findProcessByName, processArguments, processExists, t
 import { TreeSampler, type Sample } from './sampler';
 import { StatusLine, type StatusSink } from './status-line';
 import { CommandNotFoundError, resolveCommand } from './command';
-import { RECORD_ENV } from '../runtime/recording';
+import { RECORD_ENV } from './channel-env';
 
 /** The load hook children get through NODE_OPTIONS (`-r`), so profiled functions report markers. */
 export const REGISTER_ENTRY = join(__dirname, '..', '..', '..', 'register', 'index.js');
@@ -104,6 +104,15 @@ interface SelfStats {
   late: number;
 }
 
+/**
+ * How often the tree is searched for new processes: on every sample down to 0.05 s intervals, then
+ * every 0.05 s (each search costs one read per process); all threads every 0.5 s.
+ */
+export function discoveryCadence(interval: number): { discoverEvery: number; fullScanEvery: number } {
+  const discoverEvery = Math.max(1, Math.floor(0.05 / interval + 1e-9));
+  return { discoverEvery, fullScanEvery: Math.max(1, Math.round(0.5 / (interval * discoverEvery))) };
+}
+
 /** The sampling loop, shared by run and attach. */
 class Recording {
   private readonly sampler: TreeSampler;
@@ -133,7 +142,7 @@ class Recording {
     this.sampler = new TreeSampler(pid, {
       backend: options.backend,
       followTree: options.includeChildren || options.multiprocess || showStatus,
-      fullScanEvery: Math.max(1, Math.round(0.5 / options.interval)),
+      ...discoveryCadence(options.interval),
     });
     this.status = new StatusLine(sink, showStatus);
     this.intervalMs = options.interval * 1000;
@@ -202,6 +211,7 @@ class Recording {
       peakMiB: this.peakMiB,
       processes,
       samples: this.samples,
+      treeMiB: this.options.includeChildren ? undefined : toMiB(sample.total),
     });
   }
 

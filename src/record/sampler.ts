@@ -1,7 +1,8 @@
 // Samples the memory of a process and, when asked, of its whole tree of descendants, from /proc.
-// The tree is re-discovered on every sample through the main thread's `children` file (one read per
-// process); every `fullScanEvery` samples all threads are scanned too, to find children started from
-// other threads (worker threads). New processes are opened once and then read with one pread each.
+// The tree is re-discovered every `discoverEvery` samples through the main thread's `children` file
+// (one read per process); every `fullScanEvery` discoveries all threads are scanned too, to find
+// children started from other threads (worker threads). New processes are opened once and then read
+// with one pread per sample.
 import { childrenByScan, ProcessHandle, type Backend } from './proc';
 
 export interface ChildSample {
@@ -24,7 +25,9 @@ export interface SamplerOptions {
   backend: Backend;
   /** Follow descendants (for --include-children, --multiprocess, or a process count). */
   followTree: boolean;
-  /** Scan every thread for children every this many samples (1 = always). */
+  /** Look for new (and gone) processes every this many samples (1 = on every sample). */
+  discoverEvery: number;
+  /** Scan every thread for children every this many discoveries (1 = always). */
   fullScanEvery: number;
 }
 
@@ -34,8 +37,11 @@ export function nowSeconds(): number {
 
 export class TreeSampler {
   private readonly handles = new Map<number, ProcessHandle>();
+  /** Each process' children as last read (arrays are reused by ProcessHandle while unchanged). */
+  private readonly lists = new Map<number, readonly number[]>();
   private readonly root: ProcessHandle;
   private samples = 0;
+  private discoveries = 0;
   /** Pids of the tree, root first, as last discovered. */
   private tree: number[];
 
@@ -67,7 +73,7 @@ export class TreeSampler {
     const children: ChildSample[] = [];
     let total = root;
     if (this.options.followTree) {
-      this.discover(this.samples % this.options.fullScanEvery === 0);
+      if (this.samples % this.options.discoverEvery === 0) this.discover(this.discoveries++ % this.options.fullScanEvery === 0);
       for (let index = 1; index < this.tree.length; index++) {
         const pid = this.tree[index];
         const bytes = this.handles.get(pid)?.memory();
@@ -82,14 +88,33 @@ export class TreeSampler {
   }
 
   private discover(fullScan: boolean): void {
-    const byScan = this.root.canListChildren ? undefined : fullScan ? childrenByScan() : undefined;
-    if (!this.root.canListChildren && !byScan) return; // without `children` files, only full scans find processes
+    let byScan: Map<number, number[]> | undefined;
+    let changed = false;
+    if (this.root.canListChildren) {
+      // One read per process; the tree is rebuilt only when some process' list of children changed.
+      for (const pid of this.tree) {
+        const list = this.handles.get(pid)?.children(fullScan);
+        if (list !== undefined && list !== this.lists.get(pid)) {
+          this.lists.set(pid, list);
+          changed = true;
+        }
+      }
+    } else if (fullScan) {
+      // Without `children` files, only a scan of all processes finds children: not on every sample.
+      byScan = childrenByScan();
+      changed = true;
+    }
+    if (!changed) return;
     const tree = [this.rootPid];
     const seen = new Set(tree);
     for (let index = 0; index < tree.length; index++) {
       const parent = tree[index];
-      const kids = byScan ? (byScan.get(parent) ?? []) : (this.handles.get(parent)?.children(fullScan) ?? []);
-      for (const kid of kids) {
+      let kids: readonly number[] | undefined = byScan ? byScan.get(parent) : this.lists.get(parent);
+      if (!byScan && kids === undefined) {
+        kids = this.handles.get(parent)?.children(fullScan) ?? [];
+        this.lists.set(parent, kids);
+      }
+      for (const kid of kids ?? []) {
         if (seen.has(kid)) continue;
         if (!this.handles.has(kid)) {
           const handle = ProcessHandle.open(kid, this.options.backend);
@@ -105,6 +130,7 @@ export class TreeSampler {
       if (!seen.has(pid)) {
         handle.close();
         this.handles.delete(pid);
+        this.lists.delete(pid);
       }
     }
     this.tree = tree;

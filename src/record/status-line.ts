@@ -14,14 +14,17 @@ export interface StatusFigures {
   peakMiB: number;
   processes: number;
   samples: number;
+  /** The whole tree's memory, when the current figure is the main process' alone. */
+  treeMiB?: number;
 }
 
 export function formatStatus(figures: StatusFigures): string {
   const processes = `${figures.processes} process${figures.processes === 1 ? '' : 'es'}`;
+  const tree = figures.treeMiB !== undefined && figures.processes > 1 ? ` (all ${figures.treeMiB.toFixed(1)} MiB)` : '';
   return (
     `memprof: recording ${figures.elapsedSeconds.toFixed(1)} s` +
-    `  current ${figures.currentMiB.toFixed(1)} MiB  peak ${figures.peakMiB.toFixed(1)} MiB` +
-    `  ${processes}  ${figures.samples} samples`
+    `  current ${figures.currentMiB.toFixed(1)} MiB${tree}  peak ${figures.peakMiB.toFixed(1)} MiB` +
+    `  ${processes}  ${figures.samples} sample${figures.samples === 1 ? '' : 's'}`
   );
 }
 

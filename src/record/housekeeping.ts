@@ -1,0 +1,137 @@
+// `memprof list | clean | rm | peak`: the recordings in the current directory, as mprof manages them.
+// Recordings are the files named `mprofile_<YYYYMMDDhhmmss>.dat`, oldest first; an index counts in
+// that order (0 is the oldest, -1 the newest).
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DatFile, FuncRecord, MemSample } from './dat';
+
+export const PROFILE_NAME = /^mprofile_\d{14}\.dat$/;
+
+export class HousekeepingError extends Error {}
+
+/** Recordings in `dir`, oldest first (their names sort by time). */
+export function listProfiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    throw new HousekeepingError(`cannot read directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return names.filter((name) => PROFILE_NAME.test(name)).sort();
+}
+
+/** mprof list's lines: `<index> <file> <hh>:<mm>:<ss> <dd>/<mm>/<yyyy>`. */
+export function formatListing(names: readonly string[]): string {
+  return names
+    .map((name, index) => {
+      const ts = name.slice('mprofile_'.length, -'.dat'.length);
+      return `${index} ${name} ${ts.slice(8, 10)}:${ts.slice(10, 12)}:${ts.slice(12, 14)} ${ts.slice(6, 8)}/${ts.slice(4, 6)}/${ts.slice(0, 4)}\n`;
+    })
+    .join('');
+}
+
+/**
+ * Turns `rm`/`peak` arguments (indexes or file names) into paths, each once. All are checked before
+ * anything is done with them: one bad argument fails the whole command.
+ */
+export function resolveProfiles(args: readonly string[], dir: string): string[] {
+  const profiles = listProfiles(dir);
+  const files: string[] = [];
+  for (const arg of args) {
+    let file: string;
+    if (/^-?\d+$/.test(arg) && !isFile(join(dir, arg))) {
+      const index = Number(arg);
+      const picked = index < 0 ? profiles[profiles.length + index] : profiles[index];
+      if (picked === undefined) {
+        throw new HousekeepingError(
+          `no recording with index ${arg} (${profiles.length === 0 ? 'there are none here' : `there are ${profiles.length}: 0 to ${profiles.length - 1}, or -1 for the newest`})`,
+        );
+      }
+      file = picked;
+    } else {
+      const path = join(dir, arg);
+      let stats;
+      try {
+        stats = statSync(arg.startsWith('/') ? arg : path);
+      } catch {
+        throw new HousekeepingError(`no such file: ${arg}`);
+      }
+      if (stats.isDirectory()) throw new HousekeepingError(`${arg} is a directory`);
+      file = arg;
+    }
+    if (!files.includes(file)) files.push(file);
+  }
+  return files;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The newest recording, for commands given no file (as `mprof peak`). */
+export function newestProfile(dir: string): string {
+  const profiles = listProfiles(dir);
+  if (profiles.length === 0) {
+    throw new HousekeepingError('no mprofile_*.dat recordings in this directory (make one with `memprof run <command>`)');
+  }
+  return profiles[profiles.length - 1];
+}
+
+export interface PeakReport {
+  text: string;
+  /** False when `--func` named a function that the file does not have. */
+  found: boolean;
+  /** Names of the functions in the file, for a helpful message. */
+  functions: string[];
+}
+
+function maxOf(samples: readonly MemSample[]): number {
+  let peak = -Infinity;
+  for (const sample of samples) if (sample.mib > peak) peak = sample.mib;
+  return peak;
+}
+
+/** Peak during the calls: samples inside any call's time range, and the calls' own entry/exit values. */
+function peakDuring(samples: readonly MemSample[], calls: readonly FuncRecord[]): number {
+  let peak = -Infinity;
+  for (const call of calls) peak = Math.max(peak, call.mem0, call.mem1);
+  for (const sample of samples) {
+    if (sample.mib <= peak) continue;
+    if (calls.some((call) => call.t0 <= sample.time && sample.time <= call.t1)) peak = sample.mib;
+  }
+  return peak;
+}
+
+/** Names match exactly, or by their last dotted part (`test1` finds mprof's `__main__.test1`). */
+function matchesName(name: string, wanted: string): boolean {
+  return name === wanted || name.endsWith(`.${wanted}`);
+}
+
+/**
+ * mprof peak's output: `<file>\t<peak> MiB`, then `  Child <pid>\t\t\t<peak> MiB` per child. With
+ * `func`, only samples taken while that function ran count, in each process where it ran (mprof
+ * filters the main process only); a process where it never ran is left out, the main one shows NaN.
+ */
+export function peakReport(file: DatFile, func?: string): PeakReport {
+  const functions = [...new Set(file.funcs.map((call) => call.name))];
+  if (func === undefined) {
+    let text = `${file.filename}\t${maxOf(file.mem).toFixed(3)} MiB\n`;
+    for (const [pid, samples] of file.children) text += `  Child ${pid}\t\t\t${maxOf(samples).toFixed(3)} MiB\n`;
+    return { text, found: true, functions };
+  }
+  const calls = file.funcs.filter((call) => matchesName(call.name, func));
+  if (calls.length === 0) return { text: `${file.filename}\tNaN MiB\n`, found: false, functions };
+  const mainCalls = calls.filter((call) => call.pid === undefined);
+  let text = `${file.filename}\t${mainCalls.length > 0 ? `${peakDuring(file.mem, mainCalls).toFixed(3)} MiB` : 'NaN MiB'}\n`;
+  const childPids = new Set([...file.children.keys(), ...calls.flatMap((call) => (call.pid === undefined ? [] : [call.pid]))]);
+  for (const pid of childPids) {
+    const childCalls = calls.filter((call) => call.pid === pid);
+    if (childCalls.length === 0) continue;
+    text += `  Child ${pid}\t\t\t${peakDuring(file.children.get(pid) ?? [], childCalls).toFixed(3)} MiB\n`;
+  }
+  return { text, found: true, functions };
+}
