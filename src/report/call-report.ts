@@ -1,6 +1,6 @@
 // The machine-readable form of one profiled call: what `collect()` returns and what
 // MEMPROF_FORMAT=json prints (one JSON document per line and call). Bytes, not MiB.
-import type { CallResult } from '../runtime/call-result';
+import { netBytes, type CallResult } from '../runtime/call-result';
 import type { MetricName } from '../runtime/metrics';
 import { sourceLine } from './source-lines';
 
@@ -23,7 +23,7 @@ export interface CallReport {
   metric: MetricName;
   entryBytes: number;
   exitBytes: number;
-  /** exitBytes - entryBytes: the sum of the line increments. */
+  /** The sum of the line increments (while suspended at await/yield, nothing is charged). */
   netBytes: number;
   peakBytes: number;
   durationMs: number;
@@ -45,7 +45,7 @@ export function toCallReport(result: CallResult): CallReport {
     metric: result.metric,
     entryBytes: result.entryBytes,
     exitBytes: result.exitBytes,
-    netBytes: result.exitBytes - result.entryBytes,
+    netBytes: netBytes(result),
     peakBytes: result.peakBytes,
     durationMs: Math.round(result.durationMs * 1000) / 1000,
     threw: result.threw,

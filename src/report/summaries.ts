@@ -60,8 +60,6 @@ function addInto(sum: CallResult, call: CallResult): void {
     total.usageBytes = Math.max(total.usageBytes, line.usageBytes);
   }
   sum.lines.sort((a, b) => a.line - b.line);
-  // The net change of all summed calls is the sum of their increments.
-  sum.entryBytes = sum.exitBytes - sum.lines.reduce((net, line) => net + line.incrementBytes, 0);
 }
 
 /** Takes the pending summed tables (each once). */

@@ -2,7 +2,7 @@
 //   Filename: ...
 //   Line #    Mem usage    Increment  Occurrences   Line Contents
 //   =============================================================
-import type { CallResult } from '../runtime/call-result';
+import { netBytes, type CallResult } from '../runtime/call-result';
 import { sourceLine } from './source-lines';
 
 const MIB = 1024 * 1024;
@@ -54,7 +54,7 @@ function formatHeader(result: CallResult): string {
 
 function formatFooter(result: CallResult): string {
   const p = result.precision;
-  const net = result.exitBytes - result.entryBytes;
+  const net = netBytes(result);
   const sign = net > 0 ? '+' : '';
   const ending = result.threw ? ', ended by an exception' : '';
   const calls = result.calls ? `${result.calls} calls, ` : '';

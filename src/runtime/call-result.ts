@@ -37,3 +37,15 @@ export interface CallResult {
   /** Calls summed into this result: absent for a single call. */
   calls?: number;
 }
+
+/**
+ * What the call is charged: the sum of its line increments. For a call that awaited or yielded this
+ * leaves out what happened while it was suspended, so it can differ from exit minus entry.
+ * Whole-call results have no lines: exit minus entry.
+ */
+export function netBytes(result: CallResult): number {
+  if (!result.lineLevel) return result.exitBytes - result.entryBytes;
+  let net = 0;
+  for (const line of result.lines) net += line.incrementBytes;
+  return net;
+}

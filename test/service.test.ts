@@ -1,0 +1,144 @@
+// The seed's service scenario end to end: the HTTP service of fixtures/service, alone and as a
+// 2-worker cluster, recorded by `memprof run` with each flag combination while requests are sent over
+// loopback; then the recording and the per-call tables are checked as a user would look at them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { get } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readDat, type DatFile, type FuncRecord } from '../src/record/dat';
+import { FIXTURES, ROOT, parseTables, type ParsedTable } from './helpers';
+
+const CLI = join(ROOT, 'dist/src/cli/main.js');
+const ELEMENTS = 1_000_000; // the seed's 4,096,000 takes seconds per request; the shape is the same
+const ARRAY_MIB = (ELEMENTS * 8) / 2 ** 20;
+
+interface Session {
+  dat: DatFile;
+  stdout: string;
+  stderr: string;
+  status: number | null;
+  responses: string[];
+}
+
+function request(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path: '/test', timeout: 30_000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve(body.trim()));
+    }).on('error', reject);
+  });
+}
+
+/** Starts the service under `memprof run`, sends the requests (rounds of concurrent ones), stops it. */
+async function recordService(script: string, flags: string[], rounds: number[]): Promise<Session> {
+  const output = join(mkdtempSync(join(tmpdir(), 'memprof-service-')), 'service.dat');
+  const child = spawn(process.execPath, [CLI, 'run', ...flags, '-o', output, 'node', join(FIXTURES, 'service', script)], {
+    env: { ...process.env, NODE_OPTIONS: '', PORT: '0', SERVICE_ELEMENTS: String(ELEMENTS) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the service did not start:\n${stdout}\n${stderr}`)), 20_000);
+    const look = () => {
+      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout.on('data', look);
+  });
+  const responses: string[] = [];
+  for (const concurrent of rounds) {
+    responses.push(...(await Promise.all(Array.from({ length: concurrent }, () => request(port)))));
+  }
+  child.kill('SIGINT');
+  const status = await exited;
+  return { dat: readDat(output), stdout, stderr, status, responses };
+}
+
+function funcsNamed(dat: DatFile, name: string): FuncRecord[] {
+  return dat.funcs.filter((func) => func.name === name);
+}
+
+function tablesOf(stdout: string, name: string): ParsedTable[] {
+  return parseTables(stdout).filter((table) => table.footer.startsWith(`${name}: `));
+}
+
+function assertCleanTestTable(table: ParsedTable): void {
+  // While this call waits in `await delay(...)`, the concurrent request allocates three arrays: none
+  // of that may be charged here. (The allocating lines themselves move with V8's collections, which
+  // free earlier requests' garbage at any time, so they are only bounded by what a call can allocate.)
+  const wait = table.rows.find((row) => row.contents.includes('await delay('));
+  assert.ok(wait && Math.abs(wait.incrementMiB ?? 99) < 1, `await line: ${JSON.stringify(wait)}`);
+  for (const row of table.rows) {
+    // Growing the third array by push() copies its backing store as it grows: about 3x its size.
+    assert.ok((row.incrementMiB ?? 0) < 4 * ARRAY_MIB, `line ${row.line} charged ${row.incrementMiB} MiB`);
+  }
+  const net = Number(/net \+?(-?[\d.]+) MiB/.exec(table.footer)?.[1]);
+  assert.ok(net < 6 * ARRAY_MIB, `net ${net} MiB`);
+}
+
+test('one process: brackets for test1, test2 and delay at the right nesting, and a table per call', { timeout: 90_000 }, async () => {
+  const session = await recordService('server.js', [], [1, 2]);
+  assert.equal(session.status, 0, session.stderr);
+  assert.equal(session.responses.length, 3);
+  for (const response of session.responses) assert.match(response, new RegExp(`^ok \\d+ ${2 * ELEMENTS}$`));
+  const { dat } = session;
+  assert.ok(dat.mem.length >= 10, `${dat.mem.length} samples`);
+  assert.equal(funcsNamed(dat, 'test1').length, 3);
+  assert.equal(funcsNamed(dat, 'test2').length, 3);
+  assert.equal(funcsNamed(dat, 'delay').length, 6);
+  // The first, lone request: test1 and test2 at level 0, each with its delay inside at level 1.
+  const first = funcsNamed(dat, 'test1')[0];
+  assert.equal(first.level, 0);
+  const nested = dat.funcs.find((func) => func.name === 'delay' && func.t0 >= first.t0 && func.t1 <= first.t1);
+  assert.ok(nested, 'a delay inside the first test1');
+  assert.equal(nested.level, 1);
+  assert.ok(nested.t1 - nested.t0 >= 0.29, `delay(300) lasted ${nested.t1 - nested.t0} s`);
+  assert.ok(dat.funcs.every((func) => func.pid === undefined), 'one process: FUNC lines only');
+  // Tables, including the two concurrent requests: each call's own allocations only.
+  const tables = tablesOf(session.stdout, 'test1');
+  assert.equal(tables.length, 3);
+  for (const table of [...tables, ...tablesOf(session.stdout, 'test2')]) assertCleanTestTable(table);
+  assert.match(session.stderr, /memprof: \d+ samples .* in .*service\.dat/);
+});
+
+for (const flags of [[], ['-M'], ['-C'], ['-M', '-C']]) {
+  test(`2-worker cluster under memprof run ${flags.join(' ') || '(no flags)'}`, { timeout: 90_000 }, async () => {
+    const session = await recordService('cluster.js', flags, [2]);
+    assert.equal(session.status, 0, session.stderr);
+    const pids = new Set(session.responses.map((response) => Number(response.split(' ')[1])));
+    const { dat } = session;
+    // Markers: every profiled call in the workers, each tagged with its worker's pid.
+    const workerFuncs = dat.funcs.filter((func) => func.pid !== undefined);
+    assert.equal(workerFuncs.filter((func) => func.name === 'test1').length, 2);
+    assert.equal(workerFuncs.filter((func) => func.name === 'delay').length, 4);
+    for (const func of workerFuncs) assert.ok(pids.has(func.pid!) || pids.size < 2, `marker from ${func.pid}`);
+    assert.equal(tablesOf(session.stdout, 'test2').length, 2);
+    if (flags.includes('-M')) {
+      // One CHLD series per worker.
+      const children = [...dat.children.keys()];
+      assert.ok(children.length >= 2, `CHLD series: ${children.join(', ')}`);
+      for (const pid of pids) assert.ok(dat.children.has(pid), `no CHLD series for worker ${pid}`);
+    } else {
+      assert.equal(dat.children.size, 0);
+    }
+    const peak = Math.max(...dat.mem.map((sample) => sample.mib));
+    if (flags.includes('-C')) {
+      // The total includes the workers, which each held three arrays of ELEMENTS at once.
+      assert.ok(peak > 3 * ARRAY_MIB, `peak of the total ${peak} MiB`);
+    } else {
+      assert.ok(peak < 3 * ARRAY_MIB + 60, `the primary alone should stay small: ${peak} MiB`);
+    }
+  });
+}
