@@ -27,6 +27,7 @@ Memory over time (like Python's mprof):
   memprof clean [--dry-run]                   remove them all
   memprof rm [--dry-run] <index|file>...      remove some
   memprof peak [--func <name>] [files...]     peak memory of a recording, per process
+  memprof plot [options] [files...]           draw recordings: interactive HTML, SVG or PNG
 
 Each command has --help. A script named like a command runs with \`memprof ./run\`.
 `;

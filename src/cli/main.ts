@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `memprof <command> ...` (run, attach, list, clean, rm, peak: memory over time, like mprof) and
+// `memprof <command> ...` (run, attach, list, clean, rm, peak, plot: memory over time, like mprof) and
 // `memprof [options] <script> [args...]`: runs a script with the load hook, like
 // `python -m memory_profiler script.py`. Thin: parse, call in, pass the exit code on.
 import { spawn } from 'node:child_process';

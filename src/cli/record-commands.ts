@@ -1,14 +1,15 @@
-// The recording subcommands: `memprof run | attach | list | clean | rm | peak`. Thin: parse the
-// options, call src/record, turn its errors into one line on stderr and an exit code.
+// The recording subcommands: `memprof run | attach | list | clean | rm | peak | plot`. Thin: parse
+// the options, call src/record (src/plot), turn their errors into one line on stderr and an exit code.
 import { unlinkSync } from 'node:fs';
 import { UsageError } from './arguments';
+import { PLOT_HELP, PLOT_SPECS, plotCommand } from './plot-command';
 import { parseOptions, type OptionSpec } from './options';
 import { DatError, damageWarning, readDat, requireSamples } from '../record/dat';
 import { formatListing, HousekeepingError, listProfiles, newestProfile, peakReport, resolveProfiles } from '../record/housekeeping';
 import { parseBackend, BACKENDS } from '../record/proc';
 import { recordAttached, recordCommand, RecordError, type RecordOptions } from '../record/recorder';
 
-export const SUBCOMMANDS = ['run', 'attach', 'list', 'clean', 'rm', 'peak'] as const;
+export const SUBCOMMANDS = ['run', 'attach', 'list', 'clean', 'rm', 'peak', 'plot'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export function isSubcommand(word: string | undefined): word is Subcommand {
@@ -77,6 +78,7 @@ Options:
       --func <name>         peak while <name> ran (in each process where it ran)
   -h, --help                show this help
 `,
+  plot: PLOT_HELP,
 };
 
 const RECORDING_SPECS: OptionSpec[] = [
@@ -98,6 +100,7 @@ const SPECS: Record<Subcommand, OptionSpec[]> = {
   clean: [{ name: 'dry-run' }, { name: 'help', short: 'h' }],
   rm: [{ name: 'dry-run' }, { name: 'help', short: 'h' }],
   peak: [{ name: 'func', value: true }, { name: 'help', short: 'h' }],
+  plot: PLOT_SPECS,
 };
 
 function positiveSeconds(value: string | boolean | undefined, option: string): number | undefined {
@@ -143,7 +146,7 @@ const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, c
 export async function runSubcommand(name: Subcommand, argv: string[], io: Io = processIo()): Promise<number> {
   const { values, positionals } = parseOptions(argv, SPECS[name], {
     stopAtPositional: name === 'run',
-    negativeNumbers: name === 'rm' || name === 'peak',
+    negativeNumbers: name === 'rm' || name === 'peak' || name === 'plot',
   });
   if (values.help) {
     io.stdout.write(HELP[name]);
@@ -170,6 +173,8 @@ export async function runSubcommand(name: Subcommand, argv: string[], io: Io = p
         return remove(resolveProfiles(positionals, io.cwd), values['dry-run'] === true, io);
       case 'peak':
         return peak(positionals, values.func as string | undefined, io);
+      case 'plot':
+        return await plotCommand(positionals, values, io);
     }
   } catch (error) {
     if (error instanceof RecordError) {

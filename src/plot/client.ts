@@ -1,0 +1,208 @@
+// The HTML report's script, run in the browser (html.ts inlines this compiled module and render.ts):
+// redraws the chart with render.ts when the view changes. Hover a bracket or a flame box: function,
+// duration, memory at entry and exit. Drag across the plot: zoom on that time range (double-click or
+// "Reset zoom" to go back). Click a legend entry: hide or show that series or function.
+//
+// Nothing from the data is ever put into HTML unescaped: the SVG comes from render.ts (which escapes
+// every text), the tooltip is built with textContent.
+import { formatMiB, formatSeconds, renderSvg, type Layout, type Rendered, type ViewOptions } from './render';
+import type { PlotData } from './model';
+
+// The DOM, without the DOM type library (this project compiles for Node); kept loose on purpose.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+
+interface State {
+  window: [number, number] | null;
+  functionTs: boolean;
+  slope: boolean;
+  flame: boolean;
+  hiddenSeries: number[];
+  hiddenFunctions: number[];
+}
+
+function toggle(list: number[], value: number): number[] {
+  return list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
+}
+
+export function start(): void {
+  const data = JSON.parse(document.getElementById('memprof-data').textContent) as PlotData;
+  const initial = JSON.parse(document.getElementById('memprof-view').textContent) as ViewOptions;
+  const state: State = {
+    window: initial.window ?? null,
+    functionTs: initial.functionTs !== false,
+    slope: initial.slope === true,
+    flame: initial.flame === true,
+    hiddenSeries: [],
+    hiddenFunctions: [],
+  };
+  const chart = document.getElementById('chart');
+  const tooltip = document.getElementById('tooltip');
+  const selection = document.getElementById('selection');
+  const span = document.getElementById('hover-span');
+  const range = document.getElementById('range');
+  const controls = {
+    functionTs: document.getElementById('opt-function-ts'),
+    flame: document.getElementById('opt-flame'),
+    slope: document.getElementById('opt-slope'),
+  };
+  let layout: Layout;
+  let drag: { x0: number; x1: number } | undefined;
+
+  const draw = (): void => {
+    hideTooltip();
+    const rendered: Rendered = renderSvg(data, { ...initial, ...state, interactive: true });
+    chart.innerHTML = rendered.svg;
+    layout = rendered.layout;
+    controls.functionTs.checked = state.functionTs;
+    controls.flame.checked = state.flame;
+    controls.slope.checked = state.slope;
+    range.textContent = `${state.window ? 'zoomed: ' : ''}${layout.t0.toFixed(2)} s to ${layout.t1.toFixed(2)} s`;
+    document.getElementById('reset').disabled = state.window === (initial.window ?? null);
+    // For tests and the curious: what is on screen.
+    window.memprofPlot = { counts: rendered.counts, layout, state: JSON.parse(JSON.stringify(state)) };
+  };
+
+  /** The SVG's scale on screen, and a client x in SVG units. */
+  const svgPoint = (event: any): { x: number; y: number } | undefined => {
+    const svg = chart.querySelector('svg');
+    if (!svg) return undefined;
+    const box = svg.getBoundingClientRect();
+    const scale = box.width / layout.width;
+    return { x: (event.clientX - box.left) / scale, y: (event.clientY - box.top) / scale };
+  };
+  const toTime = (x: number): number => layout.t0 + ((x - layout.plot.x) / layout.plot.w) * (layout.t1 - layout.t0);
+  const inPlotColumns = (point: { x: number; y: number }): boolean => {
+    const { plot, flame } = layout;
+    const bottom = flame ? flame.y + flame.h : plot.y + plot.h;
+    return point.x >= plot.x && point.x <= plot.x + plot.w && point.y >= plot.y && point.y <= bottom;
+  };
+
+  /** A box over the plot (and flame panel) from time t0 to t1, in the chart's CSS pixels. */
+  const place = (element: any, t0: number, t1: number): void => {
+    const svg = chart.querySelector('svg');
+    const box = svg.getBoundingClientRect();
+    const chartBox = chart.getBoundingClientRect();
+    const scale = box.width / layout.width;
+    const toX = (time: number) => layout.plot.x + ((time - layout.t0) / (layout.t1 - layout.t0)) * layout.plot.w;
+    const from = Math.max(layout.plot.x, Math.min(toX(t0), toX(t1)));
+    const to = Math.min(layout.plot.x + layout.plot.w, Math.max(toX(t0), toX(t1)));
+    const bottom = layout.flame ? layout.flame.y + layout.flame.h : layout.plot.y + layout.plot.h;
+    element.hidden = to < from;
+    element.style.left = `${box.left - chartBox.left + from * scale}px`;
+    element.style.width = `${Math.max(1, (to - from) * scale)}px`;
+    element.style.top = `${box.top - chartBox.top + layout.plot.y * scale}px`;
+    element.style.height = `${(bottom - layout.plot.y) * scale}px`;
+  };
+  const hideTooltip = (): void => {
+    tooltip.hidden = true;
+    span.hidden = true;
+  };
+
+  const showTooltip = (event: any, index: number): void => {
+    const call = data.calls[index];
+    const fn = data.functions[call.f];
+    const series = data.series[call.s];
+    const lines: Array<[string, string]> = [
+      ['', fn.name],
+      ['process', call.pid === undefined ? (data.files.length > 1 ? `${series.label} (main)` : 'main') : `pid ${call.pid}`],
+      ['duration', formatSeconds(call.t1 - call.t0)],
+      ['entry', `${formatMiB(call.m0)} at ${formatSeconds(call.t0)}`],
+      ['exit', `${formatMiB(call.m1)} at ${formatSeconds(call.t1)}`],
+      ['change', `${call.m1 - call.m0 >= 0 ? '+' : '\u2212'}${formatMiB(Math.abs(call.m1 - call.m0))}`],
+      ['level', String(call.level)],
+    ];
+    tooltip.replaceChildren();
+    for (const [key, value] of lines) {
+      const row = document.createElement('div');
+      if (key === '') {
+        row.className = 'tt-name';
+        row.style.borderColor = fn.color;
+        row.textContent = value;
+      } else {
+        const label = document.createElement('span');
+        label.className = 'tt-key';
+        label.textContent = key;
+        row.append(label, document.createTextNode(value));
+      }
+      tooltip.append(row);
+    }
+    tooltip.hidden = false;
+    const margin = 14;
+    const width = tooltip.offsetWidth;
+    const height = tooltip.offsetHeight;
+    let left = event.clientX + margin;
+    let top = event.clientY + margin;
+    if (left + width > window.innerWidth - 4) left = Math.max(4, event.clientX - margin - width);
+    if (top + height > window.innerHeight - 4) top = Math.max(4, event.clientY - margin - height);
+    tooltip.style.left = `${left + window.scrollX}px`;
+    tooltip.style.top = `${top + window.scrollY}px`;
+    tooltip.dataset.call = String(index);
+    // The call's time span, shaded across the plot.
+    span.style.borderColor = fn.color;
+    place(span, call.t0, call.t1);
+  };
+
+  const showSelection = (): void => {
+    if (!drag) {
+      selection.hidden = true;
+      return;
+    }
+    place(selection, toTime(drag.x0), toTime(drag.x1));
+  };
+
+  chart.addEventListener('mousemove', (event: any) => {
+    if (drag) {
+      const point = svgPoint(event);
+      if (point) drag.x1 = point.x;
+      showSelection();
+      hideTooltip();
+      return;
+    }
+    const target = event.target.closest ? event.target.closest('[data-call]') : null;
+    if (target) showTooltip(event, Number(target.getAttribute('data-call')));
+    else hideTooltip();
+  });
+  chart.addEventListener('mouseleave', hideTooltip);
+  chart.addEventListener('mousedown', (event: any) => {
+    if (event.button !== 0) return;
+    const point = svgPoint(event);
+    if (!point || !inPlotColumns(point)) return;
+    event.preventDefault();
+    drag = { x0: point.x, x1: point.x };
+  });
+  window.addEventListener('mouseup', () => {
+    if (!drag) return;
+    const from = Math.max(layout.plot.x, Math.min(drag.x0, drag.x1));
+    const to = Math.min(layout.plot.x + layout.plot.w, Math.max(drag.x0, drag.x1));
+    drag = undefined;
+    showSelection();
+    if (to - from < 4) return; // a click, not a drag
+    state.window = [toTime(from), toTime(to)];
+    draw();
+  });
+  chart.addEventListener('dblclick', () => {
+    state.window = initial.window ?? null;
+    draw();
+  });
+  chart.addEventListener('click', (event: any) => {
+    const series = event.target.closest ? event.target.closest('.legend-series') : null;
+    const fn = event.target.closest ? event.target.closest('.legend-function') : null;
+    if (series) state.hiddenSeries = toggle(state.hiddenSeries, Number(series.getAttribute('data-series')));
+    else if (fn) state.hiddenFunctions = toggle(state.hiddenFunctions, Number(fn.getAttribute('data-function')));
+    else return;
+    draw();
+  });
+  document.getElementById('reset').addEventListener('click', () => {
+    state.window = initial.window ?? null;
+    draw();
+  });
+  for (const [key, input] of Object.entries(controls)) {
+    (input as any).addEventListener('change', () => {
+      (state as any)[key] = (input as any).checked;
+      draw();
+    });
+  }
+  draw();
+}

@@ -1,0 +1,118 @@
+// The HTML report: one self-contained file (no network: everything inline, and a Content-Security-
+// Policy that forbids loading anything) holding the data as JSON, the chart drawn once as SVG (shown
+// even without scripts), and a script that redraws it when the view changes: render.ts and client.ts,
+// compiled, bundled here by a ten-line module loader.
+//
+// The .dat is untrusted: the SVG escapes all text (render.ts), the JSON is embedded with `<`, `>`, `&`
+// and line separators as \u escapes (it can never close its <script> element), the title is escaped,
+// and the CSP only runs the one inline script whose hash it names.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PlotData } from './model';
+import { escapeXml, FONT_FAMILY, renderSvg, type ViewOptions } from './render';
+
+/** JSON safe inside an HTML <script> element. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+let bundleCache: string | undefined;
+
+/** render.js and client.js (compiled next to this file) as one browser script. */
+function bundle(): string {
+  if (bundleCache !== undefined) return bundleCache;
+  const modules = ['render', 'client'].map((name) => {
+    const code = readFileSync(join(__dirname, `${name}.js`), 'utf8')
+      .replace(/^\/\/# sourceMappingURL=.*$/m, '')
+      .replace(/<\/(script)/gi, '<\\/$1');
+    return `${JSON.stringify(`./${name}`)}: function (exports, require, module) {\n${code}\n}`;
+  });
+  bundleCache = `(function () {
+'use strict';
+var sources = {
+${modules.join(',\n')}
+};
+var cache = {};
+function load(name) {
+  if (cache[name]) return cache[name].exports;
+  var module = { exports: {} };
+  cache[name] = module;
+  sources[name](module.exports, load, module);
+  return module.exports;
+}
+load('./client').start();
+})();`;
+  return bundleCache;
+}
+
+const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+const STYLE = `
+:root { color-scheme: light; }
+body { margin: 0; padding: 12px 16px 24px; background: #f4f5f7; color: #222; font: 14px ${FONT_FAMILY}; }
+header { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 18px; margin: 0 0 10px; }
+header h1 { font-size: 15px; margin: 0 8px 0 0; font-weight: bold; }
+header label { cursor: pointer; user-select: none; }
+header button { font: inherit; padding: 2px 10px; cursor: pointer; }
+header .hint { color: #666; font-size: 12px; }
+#range { color: #444; font-variant-numeric: tabular-nums; }
+main { position: relative; display: inline-block; max-width: 100%; background: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.15); }
+#chart { position: relative; }
+#chart svg { display: block; max-width: 100%; height: auto; cursor: crosshair; user-select: none; }
+#chart .legend-series, #chart .legend-function { cursor: pointer; }
+#chart .call:hover path { stroke-width: 3.4; }
+#chart .flame-box:hover { stroke: #111; stroke-width: 1.2; }
+#hover-span { position: absolute; pointer-events: none; background: rgba(0, 0, 0, .05); border: 0 dashed; border-left-width: 1px; border-right-width: 1px; }
+#selection { position: absolute; background: rgba(31, 119, 180, .15); border: 1px solid rgba(31, 119, 180, .6); pointer-events: none; }
+#tooltip { position: absolute; z-index: 10; pointer-events: none; background: #fff; border: 1px solid #bbb; border-radius: 4px;
+  box-shadow: 0 2px 8px rgba(0,0,0,.2); padding: 6px 9px; font-size: 12px; line-height: 1.45; max-width: 420px; }
+#tooltip .tt-name { font-weight: bold; border-left: 4px solid; padding-left: 6px; margin-bottom: 3px; overflow-wrap: anywhere; }
+#tooltip .tt-key { display: inline-block; min-width: 64px; color: #666; }
+[hidden] { display: none !important; }
+`;
+
+/** The whole report page. `view` is the initial view (window, brackets, slope, flame). */
+export function htmlReport(data: PlotData, view: ViewOptions): string {
+  const initial: ViewOptions = { ...view, interactive: true };
+  const svg = renderSvg(data, initial).svg;
+  const script = bundle();
+  const csp = `default-src 'none'; script-src ${sha256(script)}; style-src ${sha256(STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeXml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="memprof plot">
+<title>${escapeXml(data.title.replace(/\s+/g, ' ').trim() || 'memory over time')} - memprof</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>memprof</h1>
+<label><input type="checkbox" id="opt-function-ts"${view.functionTs !== false ? ' checked' : ''}> function brackets</label>
+<label><input type="checkbox" id="opt-flame"${view.flame ? ' checked' : ''}> flame view</label>
+<label><input type="checkbox" id="opt-slope"${view.slope ? ' checked' : ''}> slopes</label>
+<button type="button" id="reset" disabled>Reset zoom</button>
+<span id="range"></span>
+<span class="hint">Drag across the plot to zoom, double-click to reset; click a legend entry to hide or show it; hover a bracket or box for details.</span>
+</header>
+<main>
+<div id="chart">${svg}</div>
+<div id="hover-span" hidden></div>
+<div id="selection" hidden></div>
+</main>
+<div id="tooltip" hidden></div>
+<script type="application/json" id="memprof-data">${scriptJson(data)}</script>
+<script type="application/json" id="memprof-view">${scriptJson(initial)}</script>
+<script>${script}</script>
+</body>
+</html>
+`;
+}

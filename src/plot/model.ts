@@ -1,0 +1,260 @@
+// What a plot shows, computed once from one or more recordings (DatFile): series of memory against
+// seconds from each file's start, the profiled calls placed on their process' line, colours, legend
+// labels and the rows of the flame view. Plain data (JSON), so the HTML report can carry it and redraw
+// it in the browser with the same renderer (render.ts) as the SVG and PNG outputs.
+import type { DatFile, FuncRecord, MemSample } from '../record/dat';
+
+export interface SeriesData {
+  id: number;
+  /** Index of the recording, in the order given. */
+  file: number;
+  /** mem: the recorded process (MEM lines); child: a CHLD series; markers: CHLDFUNC calls of a pid without CHLD lines. */
+  kind: 'mem' | 'child' | 'markers';
+  pid?: number;
+  label: string;
+  color: string;
+  /** Seconds from the file's start, increasing. */
+  t: number[];
+  /** MiB. */
+  m: number[];
+}
+
+export interface FunctionData {
+  /** The name as in the file (untrusted text: escaped where drawn). */
+  name: string;
+  /** The name shown in the legend and the flame view: `__main__.test1` → `test1` (see functionLabel). */
+  label: string;
+  color: string;
+}
+
+export interface CallData {
+  /** Index in `functions`. */
+  f: number;
+  /** Index in `series`: the line the call is drawn on. */
+  s: number;
+  t0: number;
+  t1: number;
+  m0: number;
+  m1: number;
+  /** Nesting level from the file (or computed, for files without one). */
+  level: number;
+  /** Index in `flameGroups`, and row in that group (0 at the bottom); rows never overlap in time. */
+  group: number;
+  row: number;
+  pid?: number;
+}
+
+export interface FlameGroup {
+  /** The series whose calls are stacked in this band. */
+  series: number;
+  label: string;
+  rows: number;
+}
+
+export interface FileInfo {
+  name: string;
+  cmdline?: string;
+  /** Epoch seconds of the first MEM sample: time 0 for this file. */
+  start: number;
+}
+
+export interface PlotData {
+  version: 1;
+  title: string;
+  files: FileInfo[];
+  series: SeriesData[];
+  functions: FunctionData[];
+  calls: CallData[];
+  flameGroups: FlameGroup[];
+  /** Time range of everything in the data, in seconds from each file's start. */
+  span: [number, number];
+}
+
+export interface ModelOptions {
+  /** Overrides the title (default: the command line, or a summary for several files). */
+  title?: string;
+}
+
+/** Line colours: the recorded process in near-black (first file), children in muted hues. */
+export const MEM_COLORS = ['#202020', '#1f4e9c', '#9c1f4e', '#4e7a1f', '#6b3fa0', '#8a5a14'];
+export const CHILD_COLORS = ['#3b75af', '#c0504d', '#6a9a3a', '#8064a2', '#2f8f8f', '#b07c2a', '#7f7f7f', '#a05a8a'];
+/** Function colours (brackets, flame boxes): vivid, distinct from each other. */
+export const FUNCTION_COLORS = [
+  '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#17becf', '#e377c2', '#bcbd22', '#8c564b', '#1f77b4', '#7f7f7f',
+  '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#9edae5', '#f7b6d2', '#dbdb8d', '#c49c94', '#aec7e8',
+];
+
+/**
+ * The name shown for a function: as written, less mprof's `__main__.` prefix for the main script's
+ * functions (mprof writes `module.function`; memprof writes `Class.method`, which stays whole).
+ */
+export function functionLabel(name: string): string {
+  return name.startsWith('__main__.') && name.length > '__main__.'.length ? name.slice('__main__.'.length) : name;
+}
+
+function sortedSamples(samples: readonly MemSample[]): MemSample[] {
+  return [...samples].sort((a, b) => a.time - b.time);
+}
+
+const round = (value: number, digits: number): number => {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+};
+
+function baseName(path: string): string {
+  return path.replace(/\/+$/, '').split('/').pop() ?? path;
+}
+
+/** Start of a file: its first MEM sample (files without one are refused before this). */
+function fileStart(file: DatFile): number {
+  let start = Infinity;
+  for (const sample of file.mem) start = Math.min(start, sample.time);
+  return Number.isFinite(start) ? start : 0;
+}
+
+/**
+ * Rows in a flame band: each call goes to its nesting level if that row is free over its time span,
+ * else to the next free row above. Concurrent async calls (which the level counts, but which may
+ * end in any order) and files without levels (old mprof) never overlap this way.
+ */
+function assignRows(calls: CallData[]): number {
+  const order = [...calls].sort((a, b) => a.level - b.level || a.t0 - b.t0 || b.t1 - a.t1);
+  const rows: Array<Array<[number, number]>> = [];
+  for (const call of order) {
+    let row = call.level;
+    for (;;) {
+      const taken = rows[row] ?? [];
+      const clash = taken.some(([t0, t1]) => call.t0 < t1 && t0 < call.t1 || (call.t0 === t0 && call.t1 === t1));
+      if (!clash) break;
+      row++;
+    }
+    (rows[row] ??= []).push([call.t0, call.t1]);
+    call.row = row;
+  }
+  return Math.max(1, rows.length);
+}
+
+/** Nesting levels for calls from files without them: the number of calls of the process still open. */
+function inferLevels(calls: Array<FuncRecord & { level?: number }>): Map<FuncRecord, number> {
+  const levels = new Map<FuncRecord, number>();
+  const order = [...calls].sort((a, b) => a.t0 - b.t0 || b.t1 - a.t1);
+  const open: FuncRecord[] = [];
+  for (const call of order) {
+    while (open.length > 0 && open[open.length - 1].t1 <= call.t0) open.pop();
+    levels.set(call, call.level ?? open.length);
+    open.push(call);
+  }
+  return levels;
+}
+
+function commonTitle(files: readonly DatFile[]): string {
+  if (files.length === 1) return files[0].cmdline ?? baseName(files[0].filename);
+  const commands = [...new Set(files.map((file) => file.cmdline ?? ''))];
+  if (commands.length === 1 && commands[0] !== '') return `${commands[0]} (${files.length} recordings)`;
+  return `${files.length} recordings`;
+}
+
+/** Builds what the plot shows from recordings that have MEM samples (callers check with requireSamples). */
+export function buildPlotData(files: readonly DatFile[], options: ModelOptions = {}): PlotData {
+  const several = files.length > 1;
+  const series: SeriesData[] = [];
+  const infos: FileInfo[] = [];
+  const allNames = files.flatMap((file) => file.funcs.map((call) => call.name));
+  const functionIndex = new Map<string, number>();
+  const functions: FunctionData[] = [];
+  for (const name of allNames) {
+    if (functionIndex.has(name)) continue;
+    functionIndex.set(name, functions.length);
+    functions.push({ name, label: functionLabel(name), color: FUNCTION_COLORS[functions.length % FUNCTION_COLORS.length] });
+  }
+  const calls: CallData[] = [];
+  const flameGroups: FlameGroup[] = [];
+  let childColor = 0;
+  let spanStart = Infinity;
+  let spanEnd = -Infinity;
+  const extend = (time: number) => {
+    spanStart = Math.min(spanStart, time);
+    spanEnd = Math.max(spanEnd, time);
+  };
+
+  files.forEach((file, fileIndex) => {
+    const start = fileStart(file);
+    const name = baseName(file.filename);
+    infos.push({ name, cmdline: file.cmdline, start });
+    const prefix = several ? `#${fileIndex + 1} ` : '';
+    const toSeries = (kind: SeriesData['kind'], samples: readonly MemSample[], label: string, color: string, pid?: number): SeriesData => {
+      const sorted = sortedSamples(samples);
+      const entry: SeriesData = {
+        id: series.length,
+        file: fileIndex,
+        kind,
+        label,
+        color,
+        t: sorted.map((sample) => round(sample.time - start, 4)),
+        m: sorted.map((sample) => round(sample.mib, 4)),
+      };
+      if (pid !== undefined) entry.pid = pid;
+      for (const time of entry.t) extend(time);
+      series.push(entry);
+      return entry;
+    };
+    const main = toSeries('mem', file.mem, several ? `#${fileIndex + 1} ${name}` : 'MEM', MEM_COLORS[fileIndex % MEM_COLORS.length]);
+    const byPid = new Map<number, SeriesData>();
+    for (const [pid, samples] of [...file.children].sort((a, b) => a[0] - b[0])) {
+      byPid.set(pid, toSeries('child', samples, `${prefix}child ${pid}`, CHILD_COLORS[childColor++ % CHILD_COLORS.length], pid));
+    }
+    // Calls, grouped by the process they ran in: each process is one band of the flame view.
+    const byProcess = new Map<number | undefined, FuncRecord[]>();
+    for (const call of file.funcs) {
+      const list = byProcess.get(call.pid) ?? [];
+      list.push(call);
+      byProcess.set(call.pid, list);
+    }
+    // The recorded process first, then children by pid (sort() would put `undefined` last).
+    const childPids = [...byProcess.keys()].filter((pid): pid is number => pid !== undefined).sort((a, b) => a - b);
+    const pids: Array<number | undefined> = byProcess.has(undefined) ? [undefined, ...childPids] : childPids;
+    for (const pid of pids) {
+      const records = byProcess.get(pid)!;
+      let line = pid === undefined ? main : byPid.get(pid);
+      if (!line) {
+        // CHLDFUNC lines of a process recorded without --multiprocess: no memory line to sit on, so
+        // its markers are drawn alone, at the memory that process measured.
+        line = toSeries('markers', [], `${prefix}pid ${pid} (markers only)`, CHILD_COLORS[childColor++ % CHILD_COLORS.length], pid);
+      }
+      const group = flameGroups.length;
+      const levels = inferLevels(records);
+      const placed: CallData[] = records.map((record) => {
+        const call: CallData = {
+          f: functionIndex.get(record.name)!,
+          s: line!.id,
+          t0: round(record.t0 - start, 4),
+          t1: round(Math.max(record.t1, record.t0) - start, 4),
+          m0: round(record.mem0, 4),
+          m1: round(record.mem1, 4),
+          level: levels.get(record) ?? 0,
+          group,
+          row: 0,
+        };
+        if (pid !== undefined) call.pid = pid;
+        extend(call.t0);
+        extend(call.t1);
+        return call;
+      });
+      placed.sort((a, b) => a.t0 - b.t0 || a.level - b.level);
+      const rows = assignRows(placed);
+      flameGroups.push({ series: line.id, label: pid === undefined ? (several ? `#${fileIndex + 1} main` : 'main') : `${prefix}pid ${pid}`, rows });
+      calls.push(...placed);
+    }
+  });
+
+  return {
+    version: 1,
+    title: options.title ?? commonTitle(files),
+    files: infos,
+    series,
+    functions,
+    calls,
+    flameGroups,
+    span: Number.isFinite(spanStart) ? [spanStart, spanEnd] : [0, 1],
+  };
+}
