@@ -8,3 +8,4 @@ export { collect, lineReport, type Collected, type CollectOptions } from './api/
 export type { CallReport, LineReport } from './report/call-report';
 export { toAllocateAtMost, toRetainAtMost, memoryMatchers, type MatcherResult } from './testing/matchers';
 export { printSummaries } from './report/output';
+export { memoryUsage, type MemoryUsage, type MemoryUsageResult, type MemoryUsageOptions, type FunctionUsageOptions, type ProcessUsageOptions, type CommandUsageOptions, type ChildUsage, type CommandExit, type TimedSample, type UsageMetric, type ProcessMetric } from './api/memory-usage';

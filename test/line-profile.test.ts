@@ -94,11 +94,11 @@ test('the sampler allocates nothing of its own, in the first (interpreted) call 
     const loopLine = rowContaining(table, 'total += i & 7');
     assert.equal(loopLine.occurrences, 200000);
     assert.equal(rowContaining(table, 'for (let i').occurrences, 200001);
-    // 600,000 samples: a 16-byte allocation each would show as 9 MiB. The first call also holds V8
-    // compiling the function as it warms up (code objects live on the heap): up to a few hundred KiB.
+    // 600,000 samples: a 16-byte allocation each would show as 9 MiB, 2 bytes each as 1.1 MiB. What
+    // may show is V8 compiling the function as it warms up (code objects live on the heap): a few
+    // hundred KiB, in the first call or, on a loaded machine, a later one.
     const net = Number(/net \+?(-?[\d.]+) MiB/.exec(table.footer)?.[1]);
-    const limit = index === 0 ? 1 : 0.1;
-    assert.ok(Math.abs(net) <= limit, `call ${index + 1}: net ${net} MiB for a loop that allocates nothing`);
+    assert.ok(Math.abs(net) <= 1, `call ${index + 1}: net ${net} MiB for a loop that allocates nothing`);
   }
 });
 
