@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { get } from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readDat, type DatFile, type FuncRecord } from '../src/record/dat';
@@ -16,6 +17,8 @@ const ELEMENTS = 1_000_000; // the seed's 4,096,000 takes seconds per request; t
 const ARRAY_MIB = (ELEMENTS * 8) / 2 ** 20;
 
 interface Session {
+  /** The recording's path. */
+  file: string;
   dat: DatFile;
   stdout: string;
   stderr: string;
@@ -63,7 +66,19 @@ async function recordService(script: string, flags: string[], rounds: number[]):
   }
   child.kill('SIGINT');
   const status = await exited;
-  return { dat: readDat(output), stdout, stderr, status, responses };
+  return { file: output, dat: readDat(output), stdout, stderr, status, responses };
+}
+
+/** `memprof plot` of the recording, as SVG: the picture a user would look at. */
+function plotSvg(session: Session, ...flags: string[]): string {
+  const svg = session.file.replace(/\.dat$/, '.svg');
+  const plot = spawnSync(process.execPath, [CLI, 'plot', ...flags, '-o', svg, session.file], { encoding: 'utf8' });
+  assert.equal(plot.status, 0, plot.stderr);
+  return readFileSync(svg, 'utf8');
+}
+
+function count(text: string, pattern: RegExp): number {
+  return text.match(new RegExp(pattern.source, 'g'))?.length ?? 0;
 }
 
 function funcsNamed(dat: DatFile, name: string): FuncRecord[] {
@@ -111,6 +126,11 @@ test('one process: brackets for test1, test2 and delay at the right nesting, and
   assert.equal(tables.length, 3);
   for (const table of [...tables, ...tablesOf(session.stdout, 'test2')]) assertCleanTestTable(table);
   assert.match(session.stderr, /memprof: \d+ samples .* in .*service\.dat/);
+  // The plot: a bracket at each call's entry and exit, and the three functions in the legend.
+  const svg = plotSvg(session, '--flame');
+  assert.equal(count(svg, /class="bracket-open"/), dat.funcs.length);
+  assert.equal(count(svg, /class="bracket-close"/), dat.funcs.length);
+  for (const name of ['test1', 'test2', 'delay']) assert.match(svg, new RegExp(`>${name}[^<]*\\d+(\\.\\d+)? s`));
 });
 
 for (const flags of [[], ['-M'], ['-C'], ['-M', '-C']]) {
@@ -140,5 +160,9 @@ for (const flags of [[], ['-M'], ['-C'], ['-M', '-C']]) {
     } else {
       assert.ok(peak < 3 * ARRAY_MIB + 60, `the primary alone should stay small: ${peak} MiB`);
     }
+    // The plot draws every worker's brackets (on its own line with -M).
+    const svg = plotSvg(session);
+    assert.equal(count(svg, /class="bracket-open"/), dat.funcs.length);
+    for (const pid of dat.children.keys()) assert.match(svg, new RegExp(`child ${pid}`));
   });
 }
