@@ -5,6 +5,12 @@ import assert from 'node:assert/strict';
 import { profile } from '../src/index';
 import { addCallListener, type CallStart } from '../src/runtime/call-events';
 import type { CallResult } from '../src/runtime/call-result';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readDat } from '../src/record/dat';
+import { FIXTURES, ROOT } from './helpers';
 
 function record<T>(work: () => T): { value: T; events: Array<[string, CallStart, CallResult?]> } {
   const events: Array<[string, CallStart, CallResult?]> = [];
@@ -58,4 +64,20 @@ test('the callback form ends with the callback, sync or async, and passes its va
 test('bad arguments are clear errors', () => {
   assert.throws(() => profile.timestamp(''), /profile\.timestamp\(name\) needs a non-empty name/);
   assert.throws(() => profile.timestamp('x', 5 as never), /expects a function as block, got number/);
+});
+
+test('under memprof run, named blocks become FUNC markers with their nesting', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'memprof-timestamps-'));
+  const output = join(directory, 'blocks.dat');
+  const run = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'run', '-o', output, 'node', join(FIXTURES, 'record/timestamps.js')], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^done 4000000$/m);
+  const funcs = readDat(output).funcs.map((func) => [func.name, func.level]);
+  assert.deepEqual(funcs, [
+    ['transform', 1],
+    ['load', 0],
+  ]);
 });
