@@ -193,3 +193,19 @@ test('a function called many times prints its first tables, then one summed tabl
   assert.equal(parseTables(every.stdout).length, 50);
   assert.equal(every.stderr, '');
 });
+
+test('loop lines count every pass through the header, continue or not; labeled returns are returns', () => {
+  const run = runNode(join(FIXTURES, 'line-profile/loops.js'));
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^ok$/m);
+  const [table] = parseTables(run.stdout);
+  const occurrences = (snippet: string) => rowContaining(table, snippet).occurrences;
+  assert.equal(occurrences('for (let i = 0'), 11);
+  assert.equal(occurrences('if (i % 2) continue'), 10);
+  assert.equal(occurrences('s += i'), 5);
+  assert.equal(occurrences('while (j < 5)'), 6);
+  assert.equal(occurrences('do { j--; }'), 6);
+  assert.equal(occurrences('for (const k of'), 4);
+  assert.equal(occurrences("return 'ok'"), 1);
+  assert.doesNotMatch(table.footer, /exception/);
+});

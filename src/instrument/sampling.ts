@@ -73,7 +73,7 @@ export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names
 /**
  * The body moves into a try block, where a function declaration would become block-scoped and clash
  * with a `var` of the same name (legal at function level). Such declarations become
- * `var name = function (...) {...}` at the top of the block: still function-scoped and initialised
+ * `var name = function name(...) {...}` at the top of the block: still function-scoped and initialised
  * before any statement runs, and still able to see the body's let/const/class.
  */
 function keepFunctionScoped(statements: t.Statement[]): t.Statement[] {
@@ -84,7 +84,8 @@ function keepFunctionScoped(statements: t.Statement[]): t.Statement[] {
       rest.push(statement);
       continue;
     }
-    const expression = t.functionExpression(null, statement.params, statement.body, statement.generator, statement.async);
+    // Named, so that its name and toString() stay those of the declaration.
+    const expression = t.functionExpression(t.identifier(statement.id.name), statement.params, statement.body, statement.generator, statement.async);
     expression.loc = statement.loc;
     expression.typeParameters = statement.typeParameters;
     expression.returnType = statement.returnType;
@@ -130,7 +131,7 @@ class StatementSampler {
       if (t.isReturnStatement(statement)) this.markReturn(statement);
       const line = statement.loc?.start.line;
       if (line !== undefined && !isInert(statement)) {
-        if (line !== lastSampledLine) out.push(this.sample(line));
+        if (line !== lastSampledLine && !samplesItself(statement)) out.push(this.sample(line));
         const compound = this.descend(statement, line);
         lastSampledLine = !compound || statement.loc?.end.line === line ? line : -1;
       } else {
@@ -164,11 +165,9 @@ class StatementSampler {
       return true;
     }
     if (t.isLabeledStatement(statement)) {
-      const body = statement.body;
-      if (t.isLoop(body)) this.loop(body, line);
-      else if (t.isBlockStatement(body)) body.body = this.statements(body.body, line);
-      else return false;
-      return true;
+      // Whatever is labeled (a loop, a block, a switch, an if, a try) is instrumented as it would be.
+      if (t.isReturnStatement(statement.body)) this.markReturn(statement.body);
+      return this.descend(statement.body, line);
     }
     if (t.isSwitchStatement(statement)) {
       for (const switchCase of statement.cases) switchCase.consequent = this.statements(switchCase.consequent, line);
@@ -195,18 +194,37 @@ class StatementSampler {
     return block;
   }
 
+  private sampleExpression(line: number): t.Expression {
+    return t.callExpression(t.memberExpression(this.call, t.identifier('at')), [t.numericLiteral(line)]);
+  }
+
+  /**
+   * Each pass through the loop's header is a sample on the loop's line, placed where `continue`
+   * cannot skip it: in the update of a `for`, in the test of a `while`/`do`, at the top of the body of
+   * a `for...of`/`for...in` (whose iterator step is then charged to the line that ran before it).
+   */
   private loop(loop: t.Loop, line: number): void {
     const body = this.block(loop.body, line);
-    if (line !== -1) {
-      // Charge the header's next evaluation (test, update, iterator step) to the loop's line.
-      body.body.push(this.sample(line));
+    loop.body = body;
+    if (line === -1) return;
+    if (t.isForStatement(loop)) {
+      loop.update = loop.update ? t.sequenceExpression([loop.update, this.sampleExpression(line)]) : this.sampleExpression(line);
+    } else if (t.isWhileStatement(loop) || t.isDoWhileStatement(loop)) {
+      loop.test = t.sequenceExpression([this.sampleExpression(line), loop.test]);
+    } else {
+      body.body.unshift(this.sample(line));
       if (t.isForOfStatement(loop) && loop.await) {
         // The implicit await of `for await`: what ran meanwhile belongs to other tasks.
         body.body.unshift(t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('resume')), [])));
       }
     }
-    loop.body = body;
   }
+}
+
+/** A `while` samples in its own test, which also runs first: no sample before it. */
+function samplesItself(statement: t.Statement): boolean {
+  if (t.isLabeledStatement(statement)) return samplesItself(statement.body);
+  return t.isWhileStatement(statement);
 }
 
 /** `await x` -> `call.resume(await call.suspend(x))`, and the same for `yield` / `yield*`. */
