@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { compileForHook } from '../src/hooks/compile';
 import { instrument } from '../src/instrument/instrumenter';
 import { FIXTURES, parseTables, runNode } from './helpers';
@@ -82,4 +84,21 @@ test('a file the instrumenter cannot handle still runs, unprofiled, with one war
     'memprof: warning: could not instrument /app/f.js: unsupported construct; it runs unprofiled\n',
     'memprof: warning: could not instrument /app/f.ts: unsupported construct; it runs unprofiled\n',
   ]);
+});
+
+test('an ES module run with -r says to use --import', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'memprof-esm-r-'));
+  writeFileSync(join(directory, 'package.json'), '{"name": "typeless"}');
+  const file = join(directory, 'app.js');
+  writeFileSync(file, "import { sep } from 'node:path';\n/** @profile */\nfunction work() { return sep.length; }\nconsole.log('work', work());\n");
+  const run = runNode(file, { cwd: directory });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^work 1$/m);
+  assert.match(run.stderr, new RegExp(`memprof: warning: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is an ES module: run with --import memprof/register to profile it`));
+});
+
+test('@profile on a class field is a clear error', () => {
+  const run = runNode(join(FIXTURES, 'errors/field-decorator.ts'));
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /memprof: @profile can only decorate methods, getters and setters, not the field onRequest; for an arrow function in a field, put \/\*\* @profile \*\/ before it/);
 });

@@ -65,6 +65,13 @@ const MARKER_CASES: MarkerCase[] = [
   },
   { name: 'a local function called profile is not the marker', source: 'function profile(f) { return f; }\nprofile(function f() {});', functions: [] },
   { name: '@profiler is another tag', source: '/** @profiler */\nfunction work() {}', functions: [] },
+  {
+    name: 'a comment on the first TypeScript overload marks the implementation',
+    source: '/** @profile */\nexport function over(a: string): string;\nexport function over(a: number): number;\nexport function over(a: any) { return a; }\nclass K {\n  /** @profile */\n  m(a: string): void;\n  m(a: any) {}\n}',
+    filename: '/app/over.ts',
+    functions: ['over', 'K.m'],
+  },
+  { name: 'a trailing comment belongs to the code before it', source: 'const x = 1; // @profile\nfunction work() {}', functions: [] },
   { name: 'profile(variable) is left to the runtime', source: 'function g() {}\nconst f = profile(g);', functions: [] },
   { name: 'a comment elsewhere marks nothing', source: '/** @profile */\nconst x = 1;\nfunction work() {}', functions: [] },
   {

@@ -52,6 +52,9 @@ export function compileForHook(
       // and if Node can compile what Babel could not, say that this file runs unprofiled.
       if (moduleKind === 'commonjs' && compilesAsCommonJs(source, filename)) {
         warn(`could not instrument ${filename}: ${error.reason} at line ${error.line}; it runs unprofiled`);
+      } else if (moduleKind === 'commonjs' && /sourceType: "module"|import\.meta/.test(error.reason)) {
+        // Node may run it as an ES module anyway (syntax detection); only the ESM hooks can profile it.
+        warn(`${filename} is an ES module: run with --import memprof/register to profile it (with -r it runs unprofiled)`);
       }
       return source;
     }

@@ -144,11 +144,60 @@ function profileCommentLine(path: NodePath): number | undefined {
     }
     break;
   }
+  const code = (path.hub as { getCode?: () => string | undefined } | undefined)?.getCode?.() ?? '';
   for (const node of candidates) {
-    const comment = node.leadingComments?.findLast((c) => PROFILE_TAG.test(c.value));
+    const comment = node.leadingComments?.findLast((c) => PROFILE_TAG.test(c.value) && ownsNext(c, node, code));
     if (comment?.loc) return comment.loc.start.line;
   }
-  return undefined;
+  return overloadCommentLine(candidates[candidates.length - 1] === path.node ? path : (path.parentPath as NodePath), path, code);
+}
+
+/**
+ * A comment that follows code on its line (`x = 1; // @profile`) belongs to that code, not to the
+ * declaration on the lines below it; one on the declaration's own line (`{ /** @profile *\/ m() {} }`)
+ * is the declaration's.
+ */
+function ownsNext(comment: t.Comment, node: t.Node, code: string): boolean {
+  return comment.loc?.end.line === node.loc?.start.line || startsItsLine(comment, code);
+}
+
+function startsItsLine(comment: t.Comment, code: string): boolean {
+  if (code === '' || comment.start == null) return true;
+  for (let index = comment.start - 1; index >= 0 && code[index] !== '\n'; index--) {
+    if (code[index] !== ' ' && code[index] !== '\t' && code[index] !== '\r') return false;
+  }
+  return true;
+}
+
+/**
+ * TypeScript puts the doc comment on the first overload signature: `/** @profile *\/ function f(a:
+ * string): string; function f(a: number): number; function f(a: any) {...}`. The marker then belongs
+ * to the implementation.
+ */
+function overloadCommentLine(statement: NodePath, fn: NodePath, code: string): number | undefined {
+  const node = fn.node;
+  const name =
+    t.isFunctionDeclaration(node) && node.id
+      ? node.id.name
+      : (t.isClassMethod(node) || t.isClassPrivateMethod(node)) && !node.computed
+        ? keyName(node.key, false)
+        : undefined;
+  if (!name || !statement.inList) return undefined;
+  const siblings = statement.getAllPrevSiblings(); // nearest first
+  let line: number | undefined;
+  for (const sibling of siblings) {
+    const declared = sibling.isExportNamedDeclaration() ? sibling.get('declaration') : sibling;
+    const signature = declared.node;
+    const same =
+      (t.isTSDeclareFunction(signature) && signature.id?.name === name) ||
+      (t.isTSDeclareMethod(signature) && !signature.computed && keyName(signature.key, false) === name);
+    if (!same) break;
+    for (const holder of [sibling.node, signature]) {
+      const comment = holder?.leadingComments?.findLast((c) => PROFILE_TAG.test(c.value) && ownsNext(c, holder, code));
+      if (comment?.loc) line = comment.loc.start.line;
+    }
+  }
+  return line;
 }
 
 function lineOf(node: t.Node): number {

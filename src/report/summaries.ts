@@ -1,7 +1,7 @@
 // Which calls get a table of their own. A server calling a profiled handler 10,000 times must not
 // print 10,000 tables: each function prints its first `maxTables` calls, and the calls after those
 // are summed into one table per function, printed when the process exits (or on printSummaries()).
-import type { CallResult, LineResult } from '../runtime/call-result';
+import { netBytes, type CallResult, type LineResult } from '../runtime/call-result';
 import type { ResolvedOptions } from '../runtime/options';
 
 interface Summary {
@@ -27,9 +27,12 @@ export function admitCall(result: CallResult, options: ResolvedOptions, announce
     return 'print';
   }
   if (!summary.sum) {
+    const printed = summary.printed;
     announce(
-      `memprof: ${result.functionName} printed ${summary.printed} table${summary.printed === 1 ? '' : 's'}; ` +
-        `its further calls are summed into one table printed at exit (maxTables, MEMPROF_MAX_TABLES)\n`,
+      printed === 0
+        ? `memprof: calls of ${result.functionName} are summed into one table printed at exit (maxTables, MEMPROF_MAX_TABLES)\n`
+        : `memprof: ${result.functionName} printed ${printed} table${printed === 1 ? '' : 's'}; ` +
+            `its further calls are summed into one table printed at exit (maxTables, MEMPROF_MAX_TABLES)\n`,
     );
     summary.sum = { ...result, lines: result.lines.map((line) => ({ ...line })), calls: 1 };
     summary.options = options;
@@ -42,7 +45,10 @@ export function admitCall(result: CallResult, options: ResolvedOptions, announce
 
 function addInto(sum: CallResult, call: CallResult): void {
   sum.calls = (sum.calls ?? 1) + 1;
+  const net = netBytes(sum) + netBytes(call);
   sum.exitBytes = call.exitBytes;
+  // Whole-call results have no lines to add up: keep exit minus entry equal to the calls' total.
+  if (!sum.lineLevel) sum.entryBytes = sum.exitBytes - net;
   sum.peakBytes = Math.max(sum.peakBytes, call.peakBytes);
   sum.durationMs += call.durationMs;
   sum.threw ||= call.threw;

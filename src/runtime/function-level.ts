@@ -19,7 +19,11 @@ export function wrapFunctionLevel<F extends AnyFunction>(fn: F, options: Resolve
     const call = new WholeCall(metric, callStarted(name, location.file, location.line));
     let result: unknown;
     try {
-      result = new.target ? Reflect.construct(fn, args, new.target) : Reflect.apply(fn, this, args);
+      // `new wrapper()` constructs fn itself (its prototype, its class checks); a subclass of the
+      // wrapper keeps its own new.target.
+      result = new.target
+        ? Reflect.construct(fn, args, new.target === wrapper ? fn : new.target)
+        : Reflect.apply(fn, this, args);
     } catch (error) {
       call.finish(name, location, options, true);
       throw error;
@@ -33,6 +37,9 @@ export function wrapFunctionLevel<F extends AnyFunction>(fn: F, options: Resolve
   };
   Object.defineProperty(wrapper, 'name', { value: fn.name, configurable: true });
   Object.defineProperty(wrapper, 'length', { value: fn.length, configurable: true });
+  // A wrapped class or constructor: instances are fn's (instanceof either), statics reach fn's.
+  Object.defineProperty(wrapper, 'prototype', { value: fn.prototype, writable: true });
+  Object.setPrototypeOf(wrapper, fn);
   return wrapper as unknown as F;
 }
 
@@ -109,7 +116,9 @@ function showHintOnce(): void {
   hintShown = true;
   const hookActive = Boolean((globalThis as Record<symbol, unknown>)[Symbol.for('memprof.hook')]);
   const why = hookActive
-    ? 'this function was not instrumented (pass the function itself to profile(), or see the warning above)'
+    ? 'profile() was given a function defined elsewhere (or its file could not be instrumented); ' +
+      'for line-by-line tables pass the function itself, profile(function () {...}), or mark its ' +
+      'declaration with /** @profile */'
     : 'run with `node -r memprof/register` (or `--import memprof/register`) for line-by-line tables';
   process.stderr.write(`memprof: measuring whole calls only: ${why}\n`);
 }

@@ -18,16 +18,24 @@ export function applyMarker(args: unknown[], profileFunction: ProfileFunction, o
   if (args.length === 3 && isPropertyKey(second) && isDescriptor(third)) {
     const owner = typeof first === 'function' ? first.name : (first as object | null)?.constructor?.name;
     const name = `${owner ? `${owner}.` : ''}${String(second)}`;
-    if (typeof third.value === 'function') third.value = profileFunction(third.value, options, name);
-    else if (typeof third.get === 'function') third.get = profileFunction(third.get, options, name);
-    else if (typeof third.set === 'function') third.set = profileFunction(third.set, options, name);
-    else throw new TypeError(`memprof: @profile can only decorate methods and accessors, not ${name}`);
+    if (typeof third.value === 'function') {
+      third.value = profileFunction(third.value, options, name);
+      return third;
+    }
+    // A legacy accessor decorator receives the getter and the setter together and cannot tell which
+    // one it was written on: both are profiled.
+    if (typeof third.get === 'function') third.get = profileFunction(third.get, options, `get ${name}`);
+    if (typeof third.set === 'function') third.set = profileFunction(third.set, options, `set ${name}`);
+    if (!third.get && !third.set) throw new TypeError(`memprof: @profile can only decorate methods, getters and setters, not ${name}`);
     return third;
   }
 
-  if (typeof first === 'function' && isDecoratorContext(second)) {
-    if (!['method', 'getter', 'setter'].includes(second.kind)) {
-      throw new TypeError(`memprof: @profile can only decorate methods and accessors, not a ${second.kind}`);
+  if (args.length === 2 && isDecoratorContext(second) && (typeof first === 'function' || first === undefined || typeof first === 'object')) {
+    if (typeof first !== 'function' || !['method', 'getter', 'setter'].includes(second.kind)) {
+      throw new TypeError(
+        `memprof: @profile can only decorate methods, getters and setters, not the ${second.kind} ${String(second.name)}` +
+          (second.kind === 'field' ? '; for an arrow function in a field, put /** @profile */ before it' : ''),
+      );
     }
     return profileFunction(first as AnyFunction, options, String(second.name));
   }
