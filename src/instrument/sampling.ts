@@ -75,6 +75,8 @@ export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names
  * with a `var` of the same name (legal at function level). Such declarations become
  * `var name = function name(...) {...}` at the top of the block: still function-scoped and initialised
  * before any statement runs, and still able to see the body's let/const/class.
+ * One difference remains: inside such a function its own name is the function (as for any named
+ * function expression), even if the body reassigns the outer variable.
  */
 function keepFunctionScoped(statements: t.Statement[]): t.Statement[] {
   const declarations: t.Statement[] = [];
