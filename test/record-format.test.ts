@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chldLine, cmdlineLine, funcLine, memLine, parseDat, damageWarning } from '../src/record/dat';
-import { formatListing, peakReport } from '../src/record/housekeeping';
+import { formatListing, peakReport, pythonFixed } from '../src/record/housekeeping';
 import { fromSmapsRollup, parsePidList, residentFromStatm, pageSize } from '../src/record/proc';
 import { discoveryCadence, defaultFileName, signalExitCode } from '../src/record/recorder';
 import { formatStatus, StatusLine } from '../src/record/status-line';
@@ -274,4 +274,13 @@ test('/proc parsing, file names, signals, discovery cadence', () => {
   assert.deepEqual(discoveryCadence(0.1), { discoverEvery: 1, fullScanEvery: 5 });
   assert.deepEqual(discoveryCadence(0.05), { discoverEvery: 1, fullScanEvery: 10 });
   assert.deepEqual(discoveryCadence(0.01), { discoverEvery: 5, fullScanEvery: 10 });
+});
+
+test('peak values are written as Python writes them: exact ties round to even', () => {
+  // MiB values of page-sized memory are multiples of 1/256: exact ties at 3 decimals are common.
+  assert.equal(pythonFixed(62.8125), '62.812');
+  assert.equal(pythonFixed(16.3125), '16.312');
+  assert.equal(pythonFixed(62.8135), '62.813');
+  assert.equal(pythonFixed(23.9296875), '23.930');
+  assert.equal(pythonFixed(0.0625), '0.062');
 });

@@ -119,19 +119,32 @@ function matchesName(name: string, wanted: string): boolean {
 export function peakReport(file: DatFile, func?: string): PeakReport {
   const functions = [...new Set(file.funcs.map((call) => call.name))];
   if (func === undefined) {
-    let text = `${file.filename}\t${maxOf(file.mem).toFixed(3)} MiB\n`;
-    for (const [pid, samples] of file.children) text += `  Child ${pid}\t\t\t${maxOf(samples).toFixed(3)} MiB\n`;
+    let text = `${file.filename}\t${pythonFixed(maxOf(file.mem))} MiB\n`;
+    for (const [pid, samples] of file.children) text += `  Child ${pid}\t\t\t${pythonFixed(maxOf(samples))} MiB\n`;
     return { text, found: true, functions };
   }
   const calls = file.funcs.filter((call) => matchesName(call.name, func));
   if (calls.length === 0) return { text: `${file.filename}\tNaN MiB\n`, found: false, functions };
   const mainCalls = calls.filter((call) => call.pid === undefined);
-  let text = `${file.filename}\t${mainCalls.length > 0 ? `${peakDuring(file.mem, mainCalls).toFixed(3)} MiB` : 'NaN MiB'}\n`;
+  let text = `${file.filename}\t${mainCalls.length > 0 ? `${pythonFixed(peakDuring(file.mem, mainCalls))} MiB` : 'NaN MiB'}\n`;
   const childPids = new Set([...file.children.keys(), ...calls.flatMap((call) => (call.pid === undefined ? [] : [call.pid]))]);
   for (const pid of childPids) {
     const childCalls = calls.filter((call) => call.pid === pid);
     if (childCalls.length === 0) continue;
-    text += `  Child ${pid}\t\t\t${peakDuring(file.children.get(pid) ?? [], childCalls).toFixed(3)} MiB\n`;
+    text += `  Child ${pid}\t\t\t${pythonFixed(peakDuring(file.children.get(pid) ?? [], childCalls))} MiB\n`;
   }
   return { text, found: true, functions };
+}
+
+/**
+ * `value` with 3 decimals as Python's '%.3f' writes it, so that `memprof peak` prints what `mprof
+ * peak` prints: an exact tie (MiB values are multiples of 1/256, so 62.8125 happens) rounds to even,
+ * where toFixed would round up.
+ */
+export function pythonFixed(value: number, digits = 3): string {
+  const scale = 10 ** digits;
+  const scaled = value * scale;
+  const floor = Math.floor(scaled);
+  if (scaled - floor === 0.5 && floor % 2 === 0) return (floor / scale).toFixed(digits);
+  return value.toFixed(digits);
 }
