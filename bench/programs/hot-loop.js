@@ -34,17 +34,7 @@ const metric = process.argv[2] ?? 'heap';
 const iterations = Number(process.argv[3] ?? 1e6);
 const repetitions = Number(process.argv[4] ?? 5);
 
-function elapsedNs(work) {
-  const start = process.hrtime.bigint();
-  work();
-  return Number(process.hrtime.bigint() - start);
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
+const { elapsedNs, median } = require('./timing');
 
 /** ns per call of `read`, timed over `count` calls in a loop, median of `repetitions` loops. */
 function readCost(read, count) {

@@ -46,17 +46,7 @@ function plainReport(text) {
   return summary.length + csv.length;
 }
 
-function elapsedNs(work) {
-  const start = process.hrtime.bigint();
-  work();
-  return Number(process.hrtime.bigint() - start);
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
+const { elapsedNs, median } = require('./timing');
 
 const records = Number(process.argv[2] ?? 30000);
 const repetitions = Number(process.argv[3] ?? 7);
