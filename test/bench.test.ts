@@ -32,7 +32,8 @@ test('npm run bench -- --quick runs every section and prints the side-by-side ra
     String.raw`start-up, one marked file, warm cache: hook / plain\s+${ratio}`,
     String.raw`start-up, one marked file, cold cache: hook / plain\s+${ratio}`,
     String.raw`memprof's own heap, [\d,]+ profiled calls\s+-?[\d,.]+ (B|KiB|MiB)`,
-    String.raw`new Array\(1e6\)\.fill\(1\): first call / optimised calls\s+7\.6\d MiB / (7\.6\d MiB|none)`,
+    // The values are the benchmark's business (docs/benchmarks.md); here only that the line is there.
+    String.raw`new Array\(1e6\)\.fill\(1\): first call / optimised calls\s+[\d.]+ MiB / ([\d.]+ MiB|none)`,
   ]) {
     assert.match(out, new RegExp(line), `no line matching /${line}/ in:\n${out}`);
   }
