@@ -58,6 +58,9 @@ export interface TableRow {
   line: number;
   usageMiB?: number;
   incrementMiB?: number;
+  allocatedMiB?: number;
+  /** The GC column's mark: memory was freed while the line ran. */
+  freed?: boolean;
   occurrences?: number;
   contents: string;
 }
@@ -81,17 +84,21 @@ export function parseTables(text: string): ParsedTable[] {
     const rows: TableRow[] = [];
     let index = ruleIndex + 1;
     for (; ruleIndex >= 0 && index < lines.length && lines[index] !== ''; index++) {
-      const match = /^\s*(\d+)\s{2}(?:\s*(-?[\d.]+) MiB\s+(-?[\d.]+) MiB\s+(\d+)\s{2})?(.*)$/.exec(lines[index]);
+      const match = /^\s*(\d+)\s{2}(?:\s*(-?[\d.]+) MiB\s+(-?[\d.]+) MiB\s+(-?[\d.]+) MiB\s+(\*)?\s+(\d+)\s{2})?(.*)$/.exec(lines[index]);
       if (!match) continue;
+      const measured = match[2] !== undefined;
       rows.push({
         line: Number(match[1]),
-        usageMiB: match[2] === undefined ? undefined : Number(match[2]),
-        incrementMiB: match[3] === undefined ? undefined : Number(match[3]),
-        occurrences: match[4] === undefined ? undefined : Number(match[4]),
-        contents: match[5].replace(/^\s+/, ''),
+        usageMiB: measured ? Number(match[2]) : undefined,
+        incrementMiB: measured ? Number(match[3]) : undefined,
+        allocatedMiB: measured ? Number(match[4]) : undefined,
+        freed: measured ? match[5] === '*' : undefined,
+        occurrences: measured ? Number(match[6]) : undefined,
+        contents: match[7].replace(/^\s+/, ''),
       });
     }
-    const footer = lines.slice(index).find((line) => line.trim() !== '') ?? '';
+    // The footer is the first line after the rows that is not the GC column's note.
+    const footer = lines.slice(index).find((line) => line.trim() !== '' && !line.startsWith('* ')) ?? '';
     tables.push({ filename, metric, rows, footer });
   }
   return tables;

@@ -69,7 +69,7 @@ for (const flavour of ['standard', 'legacy'] as const) {
     assert.equal(build.rows[0].contents, '@profile');
     assertNear(rowContaining(build, 'count * 20').incrementMiB, BIG_ARRAY_MIB, 1.5, 'method big line');
     // The async static method prints when its promise settles, with the marker's precision.
-    assert.match(later.footer, /^Builder\.later: net -?[\d.]+ MiB/);
+    assert.match(later.footer, /^Builder\.later: allocated [\d.]+ MiB, freed by GC [\d.]+ MiB, net -?[\d.]+ MiB/);
     assert.match(String(rowContaining(later, "'x'.repeat").usageMiB), /^\d+\.\d{1,3}$/);
     assert.match(run.stdout, /\d+\.\d{3} MiB/);
   });
@@ -151,7 +151,7 @@ test('marker options: precision, metric and stream', () => {
   assert.match(run.stdout, /^collected tables 1$/m);
   const [precise, load] = parseTables(run.stdout);
   assert.match(precise.metric, /^heapUsed /);
-  assert.match(run.stdout, /precise: net \+\d+\.\d{3} MiB/);
+  assert.match(run.stdout, /precise: allocated \d+\.\d{3} MiB, freed by GC \d+\.\d{3} MiB, net \+\d+\.\d{3} MiB/);
   assertNear(rowContaining(precise, 'new Array(1e6)').incrementMiB, SMALL_ARRAY_MIB, 0.6, 'heapUsed line');
   // Buffers live outside the V8 heap: the default metric counts them as external memory.
   assertNear(rowContaining(load, 'Buffer.alloc').incrementMiB, 16, 0.2, 'buffer line');
@@ -180,7 +180,7 @@ test('a function called many times prints its first tables, then one summed tabl
   assert.equal(tables.length, 21);
   assert.ok(run.stdout.indexOf('handled 5000000') < run.stdout.lastIndexOf('Filename:'), 'summed table comes at exit');
   const summed = tables[20];
-  assert.match(summed.footer, /^handle: 30 calls, net /);
+  assert.match(summed.footer, /^handle: 30 calls, allocated /);
   assert.equal(rowContaining(summed, 'new Array(1e5)').occurrences, 30);
   assert.equal(run.stderr.match(/its further calls are summed/g)?.length, 1);
 

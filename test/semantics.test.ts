@@ -103,11 +103,11 @@ const fixtures = readdirSync(SEMANTICS)
   .filter((name) => name.endsWith('.js'))
   .sort();
 
-/** How many line-level tables each function printed (footer `name: net ...`; whole-call summaries do not count). */
+/** How many line-level tables each function printed (footer `name: allocated ..., net ...`; whole-call summaries do not count). */
 function tablesPerFunction(run: RunResult): Map<string, number> {
   const counts = new Map<string, number>();
   for (const table of parseTables(run.tables)) {
-    const match = /^(.+): net [+-]?\d+(?:\.\d+)? MiB, peak /.exec(table.footer);
+    const match = /^(.+?): (?:\d+ calls?, )?allocated [\d.]+ MiB, freed by GC [\d.]+ MiB, net [+-]?\d+(?:\.\d+)? MiB, peak /.exec(table.footer);
     if (!match || table.rows.length === 0) continue;
     counts.set(match[1], (counts.get(match[1]) ?? 0) + 1);
   }

@@ -2,16 +2,19 @@
 // well as) the printed tables. The building block of the test matchers.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { addCallListener } from '../runtime/call-events';
-import { hiddenSoFar, METRICS } from '../runtime/metrics';
-import { garbageCollector } from '../runtime/gc';
+import { forceCollection, METRICS, readAbsolute, hideOwnAllocations } from '../runtime/metrics';
+import { openAllocationSpan } from '../runtime/allocation-span';
 import { toCallReport, type CallReport } from '../report/call-report';
+import { isThenable } from '../shared/thenable';
+
+export { isThenable };
 
 export interface CollectOptions {
   /** Also print the tables as usual. Default false. */
   print?: boolean;
   /**
-   * Run a full garbage collection first (default true), so that garbage left by earlier code is not
-   * collected during the run and taken off what the run allocated.
+   * Run a full garbage collection first (default true), so that the heap figures start from live
+   * memory only. Allocated does not depend on it.
    */
   settle?: boolean;
 }
@@ -26,6 +29,12 @@ export interface Collected<T> {
   exitBytes: number;
   /** The highest heap seen: at the end, or by any profiled call inside. */
   peakBytes: number;
+  /** Bytes the whole run allocated (profiled or not), whatever collections reclaimed meanwhile. */
+  allocatedBytes: number;
+  /** Bytes released during the run (by collections, or external memory given back). */
+  freedBytes: number;
+  /** False when allocatedBytes is an estimate (memprof's native addon is not loaded). */
+  allocationExact: boolean;
 }
 
 interface Collector {
@@ -51,7 +60,8 @@ function listen(): void {
 
 /**
  * Runs `fn` and returns its value with the reports of the profiled calls it made. Calls made by
- * other, concurrent code are not included (the scope follows async context).
+ * other, concurrent code are not included (the scope follows async context); allocatedBytes counts
+ * everything the process allocated meanwhile.
  */
 export function collect<T>(fn: () => Promise<T>, options?: CollectOptions): Promise<Collected<T>>;
 export function collect<T>(fn: () => T, options?: CollectOptions): Collected<T>;
@@ -60,23 +70,29 @@ export function collect<T>(fn: () => T | Promise<T>, options: CollectOptions = {
   listen();
   const collector: Collector = { calls: [], print: options.print === true };
   const heap = METRICS.heap;
-  if (options.settle !== false) garbageCollector()?.();
-  // Absolute values, as calls report them (see hiddenSoFar).
-  const offset = hiddenSoFar('heap');
-  const entryBytes = heap.read() + offset;
-  const finish = (value: T): Collected<T> => {
-    const exitBytes = heap.read() + offset;
-    const peaks = collector.calls.filter((call) => call.metric === 'heap').map((call) => call.peakBytes);
-    return { value, calls: collector.calls, entryBytes, exitBytes, peakBytes: Math.max(exitBytes, entryBytes, ...peaks) };
-  };
+  if (options.settle !== false) forceCollection();
+  const entryBytes = hideOwnAllocations(() => readAbsolute(heap));
+  const endSpan = hideOwnAllocations(() => openAllocationSpan(heap));
+  const finish = (value: T): Collected<T> =>
+    hideOwnAllocations(() => {
+      const totals = endSpan();
+      const exitBytes = readAbsolute(heap);
+      let peakBytes = Math.max(exitBytes, entryBytes);
+      for (const call of collector.calls) if (call.metric === 'heap' && call.peakBytes > peakBytes) peakBytes = call.peakBytes;
+      return {
+        value,
+        calls: collector.calls,
+        entryBytes,
+        exitBytes,
+        peakBytes,
+        allocatedBytes: totals.allocatedBytes,
+        freedBytes: totals.freedBytes,
+        allocationExact: totals.exact,
+      };
+    });
   const value = scope.run(collector, fn);
   if (isThenable(value)) return Promise.resolve(value).then(finish);
   return finish(value as T);
-}
-
-/** Promises from another realm (a test runner's sandbox) are not `instanceof Promise` here. */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 /** The report of `line` in a call (undefined if the line did not run). */

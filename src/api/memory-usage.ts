@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { addCallListener } from '../runtime/call-events';
-import { hiddenSoFar, METRICS, type MetricName } from '../runtime/metrics';
+import { METRICS, type MetricName } from '../runtime/metrics';
 import { checkProcSupport, processExists, type Backend } from '../record/proc';
 import { nowSeconds, TreeSampler, type Sample as TreeSample } from '../record/sampler';
 import { resolveCommand } from '../record/command';
@@ -509,8 +509,11 @@ async function measureHeap(fn: () => unknown, options: Resolved): Promise<Memory
   const started = metricName === 'external' ? 'external memory is read on this thread only' : await startHeapSampler(options);
   const worker = typeof started === 'string' ? undefined : started;
   const metric = METRICS[metricName];
-  const readRaw = (): number => metric.read() + hiddenSoFar(metricName);
-  const readExternal = (): number => METRICS.external.read() + hiddenSoFar('external');
+  // Offsets make the fast readings absolute; they change little during a run, so they are taken once.
+  const offset = metric.offset();
+  const externalOffset = METRICS.external.offset();
+  const readRaw = (): number => metric.read() + offset;
+  const readExternal = (): number => METRICS.external.read() + externalOffset;
   const floats = worker ? new Float64Array(worker.shared, 0, 2) : undefined;
   const cells = worker ? new Int32Array(worker.shared, SHARED.cellsOffset, 2) : undefined;
   // Main-thread reads: the 'external' part of 'heap' for the worker, or every sample without one.

@@ -9,7 +9,7 @@ import { decoratorFlavourFor } from '../hooks/project-config';
 import { isOwnFile } from '../hooks/module-format';
 import { compilerFingerprint } from '../hooks/transform-cache';
 import type { DecoratorFlavour } from '../instrument/instrumenter';
-import { shareV8Binding } from '../runtime/metrics';
+import { shareV8Binding } from '../runtime/heap-statistics';
 
 // Transformers run outside Jest's test sandbox: load V8's heap statistics buffer here, where doing
 // so stays quiet, so that the runtime inside the sandbox can read heap counters without allocating.

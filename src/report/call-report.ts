@@ -8,8 +8,12 @@ export interface LineReport {
   line: number;
   source: string;
   occurrences: number;
-  /** Sum of the memory deltas charged to this line, in bytes. */
+  /** Net change of the metric across the line (memory_profiler's Increment): allocated - freed. */
   incrementBytes: number;
+  /** Bytes the line allocated, whatever a garbage collection reclaimed during or after it. */
+  allocatedBytes: number;
+  /** Bytes released while the line ran (by garbage collections, or external memory given back). */
+  freedBytes: number;
   /** Highest memory seen right after this line ran, in bytes. */
   usageBytes: number;
 }
@@ -25,18 +29,30 @@ export interface CallReport {
   exitBytes: number;
   /** The sum of the line increments (while suspended at await/yield, nothing is charged). */
   netBytes: number;
+  /** The sum of the lines' allocations and of what was freed while they ran. */
+  allocatedBytes: number;
+  freedBytes: number;
+  /** What the call left alive (the `retained` option: full collections at entry and exit); else null. */
+  retainedBytes: number | null;
+  /** False when allocatedBytes is an estimate (no native addon, or the rss metric). */
+  allocationExact: boolean;
   peakBytes: number;
   durationMs: number;
   threw: boolean;
   /** False when only whole calls could be measured (no load hook). */
   lineLevel: boolean;
+  /** True when the call ran inside another call of the same function (recursion, re-entrancy). */
+  reentrant: boolean;
   /** Executed lines only. */
   lines: LineReport[];
-  /** For a summed report (calls past maxTables): how many calls it sums. */
+  /** For a summed report (calls past maxTables): how many outermost calls it sums. */
   calls?: number;
+  /** For a summed report: calls that ran inside other calls of the same function (counted once). */
+  reentrantCalls?: number;
 }
 
 export function toCallReport(result: CallResult): CallReport {
+  const summed = result.calls > 0 || result.reentrantCalls > 0;
   return {
     function: result.functionName,
     file: result.file,
@@ -46,11 +62,24 @@ export function toCallReport(result: CallResult): CallReport {
     entryBytes: result.entryBytes,
     exitBytes: result.exitBytes,
     netBytes: netBytes(result),
+    allocatedBytes: result.allocatedBytes,
+    freedBytes: result.freedBytes,
+    retainedBytes: result.retainedBytes,
+    allocationExact: result.allocationExact,
     peakBytes: result.peakBytes,
     durationMs: Math.round(result.durationMs * 1000) / 1000,
     threw: result.threw,
     lineLevel: result.lineLevel,
-    lines: result.lines.map((line) => ({ ...line, source: sourceLine(result.file, line.line) })),
-    ...(result.calls ? { calls: result.calls } : {}),
+    reentrant: result.reentrant,
+    lines: result.lines.map((line) => ({
+      line: line.line,
+      source: sourceLine(result.file, line.line),
+      occurrences: line.occurrences,
+      incrementBytes: line.incrementBytes,
+      allocatedBytes: line.allocatedBytes,
+      freedBytes: line.freedBytes,
+      usageBytes: line.usageBytes,
+    })),
+    ...(summed ? { calls: result.calls, reentrantCalls: result.reentrantCalls } : {}),
   };
 }

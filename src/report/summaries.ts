@@ -34,35 +34,69 @@ export function admitCall(result: CallResult, options: ResolvedOptions, announce
         : `memprof: ${result.functionName} printed ${printed} table${printed === 1 ? '' : 's'}; ` +
             `its further calls are summed into one table printed at exit (maxTables, MEMPROF_MAX_TABLES)\n`,
     );
-    summary.sum = { ...result, lines: result.lines.map((line) => ({ ...line })), calls: 1 };
+    summary.sum = emptySum(result);
     summary.options = options;
     installExitHook();
-  } else {
-    addInto(summary.sum, result);
   }
+  addInto(summary.sum, result);
   return 'summed';
 }
 
+/** A summed result with nothing in it yet, shaped like `first`. */
+function emptySum(first: CallResult): CallResult {
+  return {
+    ...first,
+    entryBytes: first.entryBytes,
+    exitBytes: first.entryBytes,
+    peakBytes: first.peakBytes,
+    allocatedBytes: 0,
+    freedBytes: 0,
+    retainedBytes: first.retainedBytes === null ? null : 0,
+    lines: [],
+    threw: false,
+    durationMs: 0,
+    reentrant: false,
+    calls: 0,
+    reentrantCalls: 0,
+  };
+}
+
+/**
+ * Adds one call to a summed result. A call that ran inside another call of the same function
+ * (recursion, re-entrancy) is already inside that call's figures: it adds its lines' own share only,
+ * and its calls, duration and totals are not added again.
+ */
 function addInto(sum: CallResult, call: CallResult): void {
-  sum.calls = (sum.calls ?? 1) + 1;
-  const net = netBytes(sum) + netBytes(call);
   sum.exitBytes = call.exitBytes;
-  // Whole-call results have no lines to add up: keep exit minus entry equal to the calls' total.
-  if (!sum.lineLevel) sum.entryBytes = sum.exitBytes - net;
   sum.peakBytes = Math.max(sum.peakBytes, call.peakBytes);
-  sum.durationMs += call.durationMs;
   sum.threw ||= call.threw;
+  if (call.reentrant) {
+    sum.reentrantCalls++;
+  } else {
+    sum.calls++;
+    sum.allocatedBytes += call.allocatedBytes;
+    sum.freedBytes += call.freedBytes;
+    sum.durationMs += call.durationMs;
+    if (sum.retainedBytes !== null && call.retainedBytes !== null) sum.retainedBytes += call.retainedBytes;
+  }
+  // Whole-call results have no lines to add up: keep exit minus entry equal to the calls' total.
+  if (!sum.lineLevel) sum.entryBytes = sum.exitBytes - netBytes(sum);
   const byLine = new Map<number, LineResult>(sum.lines.map((line) => [line.line, line]));
   for (const line of call.lines) {
-    const total = byLine.get(line.line);
+    let total = byLine.get(line.line);
     if (!total) {
-      const copy = { ...line };
-      sum.lines.push(copy);
-      byLine.set(line.line, copy);
-      continue;
+      total = { ...line, occurrences: 0, incrementBytes: 0, allocatedBytes: 0, freedBytes: 0, reentrantAllocatedBytes: 0, reentrantFreedBytes: 0 };
+      sum.lines.push(total);
+      byLine.set(line.line, total);
     }
+    // What calls of the same function did inside this line, they add themselves. (Without the addon,
+    // allocations are estimated per sample and need not add up exactly: never below 0.)
+    const allocated = Math.max(0, line.allocatedBytes - line.reentrantAllocatedBytes);
+    const freed = Math.max(0, line.freedBytes - line.reentrantFreedBytes);
     total.occurrences += line.occurrences;
-    total.incrementBytes += line.incrementBytes;
+    total.allocatedBytes += allocated;
+    total.freedBytes += freed;
+    total.incrementBytes += allocated - freed;
     total.usageBytes = Math.max(total.usageBytes, line.usageBytes);
   }
   sum.lines.sort((a, b) => a.line - b.line);

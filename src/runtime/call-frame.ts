@@ -1,17 +1,37 @@
 // One running call of an instrumented function. Instrumented code calls `at(line)` before each
-// statement: the memory delta since the previous sample is charged to the line that was running.
+// statement: what happened since the previous sample is charged to the line that was running.
 // Every method here runs once per executed statement, so none of them may allocate.
-import { hiddenSoFar, type Metric } from './metrics';
+//
+// How a sample charges a line (all in bytes, between two samples; counters of ledger.ts):
+//   reading:   the metric went from `last` to `now`
+//   collected: collections freed this much of the program's memory (`freed`; 0 without the addon)
+//   own:       memprof's own work changed the reading by this much (nested calls' frames, tables)
+//   allocated = (now - last) + collected - own
+//   freed     = collected
+//   increment = allocated - freed = (now - last) - own        (memory_profiler's Increment)
+// So Allocated does not depend on when the collector ran, and Increment keeps its meaning. When more
+// went away than any counted collection freed (external memory released outside a collection, or any
+// collection when the addon is missing), memprof's pending garbage is taken as part of the drop and
+// the rest is freed too, so that allocated stays >= 0.
+import type { Metric } from './metrics';
+import { beginOwnWork, endOwnWork, takeOwnShareOfDrop } from './ledger';
 import type { CallResult, LineResult } from './call-result';
-import type { ResolvedOptions } from './options';
 
-/** Stats are kept flat, three slots per line of the function: increment, occurrences, max usage. */
-const INCREMENT = 0;
-const OCCURRENCES = 1;
-const USAGE = 2;
-const SLOTS = 3;
+/** Stats are kept flat, four slots per line of the function. */
+const ALLOCATED = 0;
+const FREED = 1;
+const OCCURRENCES = 2;
+const USAGE = 3;
+const SLOTS = 4;
+/** Counters wrap modulo 2^32; a difference read with `| 0` is negative past 2 GiB. */
+const WRAP = 4294967296;
 
 export type ThresholdHandler = (line: number, valueBytes: number) => void;
+
+/** The calls of one function that are running right now, innermost first (see `below`). */
+export interface RunningCalls {
+  running: CallFrame | undefined;
+}
 
 export class CallFrame {
   /**
@@ -19,58 +39,88 @@ export class CallFrame {
    * loaded from a Float64Array into a new heap object, i.e. allocate on each sample.
    */
   private readonly stats: number[];
+  /** Per line, what calls of this same function running inside it charged: allocated, freed. */
+  private inner: number[] | undefined;
   /** Slot offset of the line whose execution the next sample closes. */
-  private pending: number;
+  private pending = 0;
   private last = 0;
+  private lastFreed = 0;
+  private lastOwn = 0;
   private entry = 0;
-  /** memprof's hidden bytes at entry, added back to absolute values (see hiddenSoFar). */
-  private hiddenAtEntry = 0;
-  private readonly startTime = performance.now();
+  /** Added to readings for absolute values (what the fast reading leaves out), fixed at entry. */
+  private offset = 0;
+  private allocated = 0;
+  private freed = 0;
+  private readonly counters: Int32Array;
+  private readonly freedSlot: number;
+  private readonly ownSlot: number;
+  private readonly pendingSlot: number;
+  /** Between suspend() and resume(): what happens then belongs to other tasks. */
+  private suspended = false;
   private threw = false;
-  /** The memory threshold (bytes) this call watches for; Infinity when none, or once it has fired. */
+  /** The memory threshold this call watches for, in readings; Infinity when none, or once it fired. */
   private breakAt = Infinity;
+  private breakAtBytes = Infinity;
   private onThreshold: ThresholdHandler | undefined;
+  /** The same function's call that runs beneath this one's current stretch of code, if any. */
+  private below: CallFrame | undefined;
+  private onStack = false;
+  private allocatedAtStretchStart = 0;
+  private freedAtStretchStart = 0;
+  /** Another call of the same function was running beneath this one when it started. */
+  private reentrant = false;
+  private readonly startTime: number;
 
   constructor(
     private readonly firstLine: number,
     private readonly lastLine: number,
     private readonly metric: Metric,
+    private readonly calls: RunningCalls,
+    private readonly clock: () => number,
   ) {
     this.stats = new Array<number>((lastLine - firstLine + 1) * SLOTS).fill(0);
-    this.pending = 0;
     this.stats[OCCURRENCES] = 1;
+    this.counters = metric.counters;
+    this.freedSlot = metric.freedSlot;
+    this.ownSlot = metric.ownSlot;
+    this.pendingSlot = metric.pendingSlot;
+    this.startTime = clock();
   }
 
-  /** Calls `handler` once, with the line that ran, when a sample first exceeds `bytes`. */
+  /** Calls `handler` once, with the line that ran, when a sample first exceeds `bytes` (absolute). */
   watchThreshold(bytes: number, handler: ThresholdHandler): void {
-    this.breakAt = bytes;
+    this.breakAtBytes = bytes;
     this.onThreshold = handler;
   }
 
-  private thresholdPassed(slot: number, now: number): void {
-    this.breakAt = Infinity;
-    this.onThreshold?.(this.firstLine + slot / SLOTS, now);
+  /**
+   * Fixes the offset that makes readings absolute; allocates, so it runs in memprof's own work, before
+   * `begin()`.
+   */
+  calibrate(): void {
+    this.offset = this.metric.offset();
+    this.breakAt = this.breakAtBytes - this.offset;
   }
 
   /** Takes the entry sample; called once the frame exists, so that its creation is not measured. */
   begin(): this {
-    this.hiddenAtEntry = hiddenSoFar(this.metric.name);
     this.entry = this.last = this.metric.read();
+    this.lastFreed = this.counters[this.freedSlot];
+    this.lastOwn = this.counters[this.ownSlot];
     this.stats[USAGE] = this.entry;
+    this.reentrant = this.calls.running !== undefined;
+    this.enterStack();
     return this;
   }
 
   /** A statement on `line` is about to run: close the previous one. */
   at(line: number): void {
-    const now = this.metric.read();
-    const stats = this.stats;
+    if (this.suspended) this.resumeCounting();
     const slot = this.pending;
-    stats[slot + INCREMENT] += now - this.last;
-    if (now > stats[slot + USAGE]) stats[slot + USAGE] = now;
+    const now = this.charge(slot);
     const next = (line - this.firstLine) * SLOTS;
-    stats[next + OCCURRENCES] += 1;
+    this.stats[next + OCCURRENCES] += 1;
     this.pending = next;
-    this.last = now;
     if (now > this.breakAt) this.thresholdPassed(slot, now);
   }
 
@@ -79,18 +129,29 @@ export class CallFrame {
    * call is suspended; what they allocate is not this call's.
    */
   suspend<T>(value: T): T {
-    const now = this.metric.read();
-    const slot = this.pending;
-    this.stats[slot + INCREMENT] += now - this.last;
-    if (now > this.stats[slot + USAGE]) this.stats[slot + USAGE] = now;
-    this.last = now;
+    if (this.suspended) return value;
+    const now = this.charge(this.pending);
+    this.leaveStack();
+    this.suspended = true;
+    if (now > this.breakAt) this.thresholdPassed(this.pending, now);
     return value;
   }
 
   /** After `await`/`yield`: start counting again from here. */
   resume<T>(value: T): T {
-    this.last = this.metric.read();
+    if (this.suspended) this.resumeCounting();
     return value;
+  }
+
+  /**
+   * A whole call whose promise is still pending: from now on it is not beneath whatever runs next,
+   * but it keeps counting everything (a whole call has no suspension points).
+   */
+  detach(): void {
+    if (!this.onStack) return;
+    this.onStack = false;
+    if (this.calls.running === this) this.calls.running = this.below;
+    this.below = undefined;
   }
 
   markThrown(): void {
@@ -98,25 +159,120 @@ export class CallFrame {
   }
 
   /** Closes the last line and returns everything measured. */
-  finish(name: string, file: string, options: ResolvedOptions): CallResult {
-    const exit = this.metric.read();
+  finish(name: string, file: string, precision: number): CallResult {
+    // A generator closed by its consumer's return() or throw() runs its `finally` without resuming.
+    if (this.suspended) this.resumeCounting();
+    const exit = this.charge(this.pending);
     if (exit > this.breakAt) this.thresholdPassed(this.pending, exit);
+    this.leaveStack();
+    return this.result(name, file, precision, exit);
+  }
+
+  /**
+   * After finish(), with the `retained` option: a full collection (hidden from every figure), then
+   * what the call left alive compared with its entry (which the caller also took after a collection).
+   */
+  retainedAfterCollection(collect: () => boolean): number | null {
+    if (!collect()) return null;
+    return this.metric.read() - this.entry;
+  }
+
+  private charge(slot: number): number {
+    const now = this.metric.read();
+    const counters = this.counters;
+    const freedNow = counters[this.freedSlot];
+    let ownNow = counters[this.ownSlot];
+    let collected = (freedNow - this.lastFreed) | 0;
+    if (collected < 0) collected += WRAP;
+    let allocated = now - this.last + collected - ((ownNow - this.lastOwn) | 0);
+    if (allocated < 0) {
+      const share = takeOwnShareOfDrop(this.pendingSlot, -allocated);
+      ownNow = counters[this.ownSlot];
+      allocated += share;
+      if (allocated < 0) {
+        collected -= allocated;
+        allocated = 0;
+      }
+    }
     const stats = this.stats;
-    stats[this.pending + INCREMENT] += exit - this.last;
-    if (exit > stats[this.pending + USAGE]) stats[this.pending + USAGE] = exit;
+    stats[slot + ALLOCATED] += allocated;
+    stats[slot + FREED] += collected;
+    if (now > stats[slot + USAGE]) stats[slot + USAGE] = now;
+    this.allocated += allocated;
+    this.freed += collected;
+    this.last = now;
+    this.lastFreed = freedNow;
+    this.lastOwn = ownNow;
+    return now;
+  }
+
+  private resumeCounting(): void {
+    this.suspended = false;
+    this.last = this.metric.read();
+    this.lastFreed = this.counters[this.freedSlot];
+    this.lastOwn = this.counters[this.ownSlot];
+    this.enterStack();
+  }
+
+  /**
+   * Each stretch of code a call runs without suspending sits on top of whatever runs beneath it. When
+   * that is a call of the same function (recursion, re-entrancy), everything this stretch charges is
+   * also inside that call's current line: it is noted there, so that summed tables count it once.
+   */
+  private enterStack(): void {
+    this.below = this.calls.running;
+    this.calls.running = this;
+    this.onStack = true;
+    this.allocatedAtStretchStart = this.allocated;
+    this.freedAtStretchStart = this.freed;
+  }
+
+  private leaveStack(): void {
+    if (!this.onStack) return;
+    this.onStack = false;
+    if (this.calls.running === this) this.calls.running = this.below;
+    const below = this.below;
+    this.below = undefined;
+    if (below) below.chargeInner(this.allocated - this.allocatedAtStretchStart, this.freed - this.freedAtStretchStart);
+  }
+
+  private chargeInner(allocated: number, freed: number): void {
+    if (!this.inner) {
+      beginOwnWork();
+      this.inner = new Array<number>((this.lastLine - this.firstLine + 1) * 2).fill(0);
+      endOwnWork();
+    }
+    const index = (this.pending / SLOTS) * 2;
+    this.inner[index] += allocated;
+    this.inner[index + 1] += freed;
+  }
+
+  private thresholdPassed(slot: number, now: number): void {
+    this.breakAt = Infinity;
+    this.onThreshold?.(this.firstLine + slot / SLOTS, now + this.offset);
+  }
+
+  private result(name: string, file: string, precision: number, exit: number): CallResult {
+    const stats = this.stats;
+    const inner = this.inner;
+    const offset = this.offset;
     const lines: LineResult[] = [];
-    const offset = this.hiddenAtEntry;
-    let peak = Math.max(this.entry, exit);
+    let peak = this.entry > exit ? this.entry : exit;
     for (let slot = 0; slot < stats.length; slot += SLOTS) {
       if (stats[slot + OCCURRENCES] === 0) continue;
       const usage = stats[slot + USAGE];
       if (usage > peak) peak = usage;
-      lines.push({
+      const index = (slot / SLOTS) * 2;
+      lines[lines.length] = {
         line: this.firstLine + slot / SLOTS,
         occurrences: stats[slot + OCCURRENCES],
-        incrementBytes: stats[slot + INCREMENT],
+        incrementBytes: stats[slot + ALLOCATED] - stats[slot + FREED],
+        allocatedBytes: stats[slot + ALLOCATED],
+        freedBytes: stats[slot + FREED],
         usageBytes: usage + offset,
-      });
+        reentrantAllocatedBytes: inner ? inner[index] : 0,
+        reentrantFreedBytes: inner ? inner[index + 1] : 0,
+      };
     }
     return {
       file,
@@ -125,14 +281,22 @@ export class CallFrame {
       lastLine: this.lastLine,
       metric: this.metric.name,
       metricDescription: this.metric.description,
-      precision: options.precision,
+      precision,
       entryBytes: this.entry + offset,
       exitBytes: exit + offset,
       peakBytes: peak + offset,
+      allocatedBytes: this.allocated,
+      freedBytes: this.freed,
+      retainedBytes: null,
+      allocationExact: this.metric.exact,
       lines,
       threw: this.threw,
-      durationMs: performance.now() - this.startTime,
+      durationMs: this.clock() - this.startTime,
       lineLevel: true,
+      block: false,
+      reentrant: this.reentrant,
+      calls: 0,
+      reentrantCalls: 0,
     };
   }
 }

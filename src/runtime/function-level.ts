@@ -1,10 +1,12 @@
 // `profile(fn)` where no load hook instrumented the function: measure whole calls (memory at entry,
 // at exit, and the peak seen) and say once how to get line-by-line detail.
-import { hiddenSoFar, hideOwnAllocations, METRICS, type Metric } from './metrics';
+import { beginOwnWork, endOwnWork, forceCollection, METRICS, type Metric } from './metrics';
 import type { ResolvedOptions } from './options';
 import type { AnyFunction } from './marker-forms';
-import type { CallResult } from './call-result';
+import { CallFrame, type RunningCalls } from './call-frame';
 import { callEnded, callStarted, type CallStart } from './call-events';
+import { monotonicMs } from './clock';
+import { isThenable } from '../shared/thenable';
 
 /** How often an async call's memory is sampled while its promise is pending. */
 const ASYNC_SAMPLE_INTERVAL_MS = 10;
@@ -14,9 +16,11 @@ let hintShown = false;
 export function wrapFunctionLevel<F extends AnyFunction>(fn: F, options: ResolvedOptions, location: CallSite): F {
   const metric = METRICS[options.metric];
   const name = location.name || fn.name || '(anonymous)';
+  /** Synchronous calls of this wrapper running now: a recursive call is summed once. */
+  const running: RunningCalls = { running: undefined };
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     showHintOnce();
-    const call = new WholeCall(metric, callStarted(name, location.file, location.line));
+    const call = new WholeCall(metric, options, name, location, running);
     let result: unknown;
     try {
       // `new wrapper()` constructs fn itself (its prototype, its class checks); a subclass of the
@@ -25,13 +29,13 @@ export function wrapFunctionLevel<F extends AnyFunction>(fn: F, options: Resolve
         ? Reflect.construct(fn, args, new.target === wrapper ? fn : new.target)
         : Reflect.apply(fn, this, args);
     } catch (error) {
-      call.finish(name, location, options, true);
+      call.finish(true);
       throw error;
     }
     if (isThenable(result) && !new.target) {
-      call.watchUntilSettled(result, name, location, options);
+      call.watchUntilSettled(result);
     } else {
-      call.finish(name, location, options, false);
+      call.finish(false);
     }
     return result;
   };
@@ -49,66 +53,61 @@ export interface CallSite {
   name?: string;
 }
 
+/**
+ * A whole call, measured as a one-line instrumented call would be: the same charging (allocated,
+ * freed, net), entry, exit and peak, with no line detail. An async call is sampled on a timer until
+ * its promise settles, for the peak; everything until then is the call's.
+ */
 class WholeCall {
-  private readonly entry: number;
-  private peak: number;
-  private readonly startTime = performance.now();
-  /** Absolute values, as instrumented calls report them (see hiddenSoFar). */
-  private readonly offset: number;
+  private readonly frame: CallFrame;
+  private readonly start: CallStart;
 
   constructor(
-    private readonly metric: Metric,
-    private readonly start: CallStart,
+    metric: Metric,
+    private readonly options: ResolvedOptions,
+    private readonly name: string,
+    private readonly site: CallSite,
+    running: RunningCalls,
   ) {
-    this.offset = hiddenSoFar(metric.name);
-    this.entry = this.peak = metric.read() + this.offset;
+    beginOwnWork();
+    this.start = callStarted(name, site.file, site.line);
+    this.frame = new CallFrame(site.line, site.line, metric, running, monotonicMs);
+    this.frame.calibrate();
+    endOwnWork();
+    if (options.retained) forceCollection();
+    this.frame.begin();
   }
 
-  private sample(): number {
-    const now = this.metric.read() + this.offset;
-    if (now > this.peak) this.peak = now;
-    return now;
-  }
-
-  watchUntilSettled(promise: PromiseLike<unknown>, name: string, site: CallSite, options: ResolvedOptions): void {
-    const timer = setInterval(() => this.sample(), ASYNC_SAMPLE_INTERVAL_MS);
+  watchUntilSettled(promise: PromiseLike<unknown>): void {
+    // Other calls of the wrapper may start while this one is pending: they are not inside it.
+    this.frame.detach();
+    const timer = setInterval(() => this.frame.at(this.site.line), ASYNC_SAMPLE_INTERVAL_MS);
     timer.unref();
     promise.then(
       () => {
         clearInterval(timer);
-        this.finish(name, site, options, false);
+        this.finish(false);
       },
       () => {
         clearInterval(timer);
-        this.finish(name, site, options, true);
+        this.finish(true);
       },
     );
   }
 
-  finish(name: string, site: CallSite, options: ResolvedOptions, threw: boolean): void {
-    const exit = this.sample();
-    const result: CallResult = {
-      file: site.file,
-      functionName: name,
-      firstLine: site.line,
-      lastLine: site.line,
-      metric: this.metric.name,
-      metricDescription: this.metric.description,
-      precision: options.precision,
-      entryBytes: this.entry,
-      exitBytes: exit,
-      peakBytes: this.peak,
-      lines: [],
-      threw,
-      durationMs: performance.now() - this.startTime,
-      lineLevel: false,
-    };
-    hideOwnAllocations(() => callEnded(this.start, result, options));
+  finish(threw: boolean): void {
+    if (threw) this.frame.markThrown();
+    beginOwnWork();
+    try {
+      const result = this.frame.finish(this.name, this.site.file, this.options.precision);
+      if (this.options.retained) result.retainedBytes = this.frame.retainedAfterCollection(forceCollection);
+      result.lines = [];
+      result.lineLevel = false;
+      callEnded(this.start, result, this.options);
+    } finally {
+      endOwnWork();
+    }
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 function showHintOnce(): void {

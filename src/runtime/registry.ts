@@ -1,13 +1,14 @@
 // What instrumented files register at run time: their profiled functions, and the marker functions
 // that stand in for `profile` at the instrumented call sites.
 import { CallFrame } from './call-frame';
-import { beginOwnWork, endOwnWork, METRICS } from './metrics';
+import { beginOwnWork, endOwnWork, forceCollection, METRICS } from './metrics';
 import { settleHeapBeforeFirstCall } from './settle';
+import { monotonicMs } from './clock';
 import { thresholdArmed, thresholdCrossed } from './threshold';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { applyMarker, type MarkerHandler, type ProfileFunction } from './marker-forms';
 import { callEnded, callStarted, type CallStart } from './call-events';
-import { reportCall } from '../report/output';
+import { rehearseReport } from '../report/output';
 import { withUserStack } from './profile';
 
 /** Emitted by the instrumenter for each profiled function: name, marker line, closing-brace line. */
@@ -15,6 +16,8 @@ export type FunctionEntry = [name: string, firstLine: number, lastLine: number];
 
 export class ProfiledFunction {
   private options: ResolvedOptions | undefined;
+  /** The innermost call of this function running right now (see CallFrame's stack of calls). */
+  running: CallFrame | undefined = undefined;
 
   constructor(
     readonly file: string,
@@ -40,15 +43,13 @@ export class ProfiledFunction {
     // The frame's own allocation must not be charged to an enclosing profiled call.
     beginOwnWork();
     const options = this.resolved();
-    const call = new InstrumentedCall(
-      this,
-      options,
-      new CallFrame(this.firstLine, this.lastLine, METRICS[options.metric]),
-      callStarted(this.name, this.file, this.firstLine),
-      generator,
-    );
+    const frame = new CallFrame(this.firstLine, this.lastLine, METRICS[options.metric], this, monotonicMs);
+    const call = new InstrumentedCall(this, options, frame, callStarted(this.name, this.file, this.firstLine), generator);
+    call.prepare();
     endOwnWork();
-    call.begin();
+    // Retained memory compares what is alive after the call with what was alive before it.
+    if (options.retained) forceCollection();
+    frame.begin();
     return call;
   }
 }
@@ -71,13 +72,14 @@ function prepareRuntime(): void {
   const options = { ...resolveOptions(undefined), stream: { write() {} } };
   const warmUp = new ProfiledFunction('<memprof warm-up>', 'warm-up', 1, 3);
   const start: CallStart = { id: 0, functionName: warmUp.name, file: warmUp.file, line: 1, depth: 0, startedAt: 0 };
-  const frame = new CallFrame(1, 3, METRICS[options.metric]);
+  const frame = new CallFrame(1, 3, METRICS[options.metric], warmUp, monotonicMs);
   keptAlive = new InstrumentedCall(warmUp, options, frame, start, false);
-  keptAlive.begin();
+  keptAlive.prepare();
+  frame.begin();
   keptAlive.at(2);
   keptAlive.resume(keptAlive.suspend(0));
   keptAlive.at(3);
-  reportCall(frame.finish(warmUp.name, warmUp.file, options), options);
+  rehearseReport(frame.finish(warmUp.name, warmUp.file, options.precision));
   settleHeapBeforeFirstCall();
 }
 
@@ -95,7 +97,8 @@ export class InstrumentedCall {
     private readonly generator: boolean,
   ) {}
 
-  begin(): void {
+  /** Memprof's own work before the entry sample: the threshold and the absolute-value offset. */
+  prepare(): void {
     if (this.options.breakAtBytes !== Infinity && thresholdArmed()) {
       this.frame.watchThreshold(this.options.breakAtBytes, (line, valueBytes) =>
         thresholdCrossed({
@@ -109,7 +112,7 @@ export class InstrumentedCall {
         }),
       );
     }
-    this.frame.begin();
+    this.frame.calibrate();
   }
 
   at(line: number): void {
@@ -143,7 +146,9 @@ export class InstrumentedCall {
     beginOwnWork();
     try {
       // finish() takes the last sample before it allocates the result.
-      callEnded(this.start, this.frame.finish(this.fn.name, this.fn.file, this.options), this.options);
+      const result = this.frame.finish(this.fn.name, this.fn.file, this.options.precision);
+      if (this.options.retained) result.retainedBytes = this.frame.retainedAfterCollection(forceCollection);
+      callEnded(this.start, result, this.options);
     } finally {
       endOwnWork();
     }

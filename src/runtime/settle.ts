@@ -2,7 +2,7 @@
 // in the middle of the first profiled call, and show there as a line that "freed" memory or allocated
 // less than it did. One full GC before the first profiled call removes it. Later calls are not
 // touched: collecting on every call would cost too much and hide the program's real GC behaviour.
-import { garbageCollector } from './gc';
+import { forceCollection } from './metrics';
 
 let settled = false;
 
@@ -10,5 +10,5 @@ export function settleHeapBeforeFirstCall(): void {
   if (settled) return;
   settled = true;
   if (process.env.MEMPROF_SETTLE === '0') return;
-  garbageCollector()?.();
+  forceCollection();
 }

@@ -5,8 +5,9 @@
 //   using block = profile.timestamp('load');        (where the compiler supports `using`)
 import { callEnded, callStarted, type CallStart } from './call-events';
 import { callerSite } from './function-level';
-import { METRICS } from './metrics';
-import type { CallResult } from './call-result';
+import { beginOwnWork, endOwnWork, METRICS } from './metrics';
+import { CallFrame } from './call-frame';
+import { monotonicMs } from './clock';
 
 export interface TimestampBlock {
   /** Ends the block (later calls do nothing). */
@@ -42,33 +43,27 @@ export function timestamp<T>(name: string, block?: () => T): TimestampBlock | T 
 }
 
 function openBlock(name: string, file: string, line: number): TimestampBlock {
-  const metric = METRICS.heap;
-  const started = performance.now();
+  beginOwnWork();
   const start: CallStart = callStarted(name, file, line);
-  const entry = metric.read();
+  // Measured like a one-line call; a block may span awaits, and everything until end() is its own.
+  const frame = new CallFrame(line, line, METRICS.heap, { running: undefined }, monotonicMs);
+  frame.calibrate();
+  endOwnWork();
+  frame.begin();
   let open = true;
   const end = (): void => {
     if (!open) return;
     open = false;
-    const exit = metric.read();
-    const result: CallResult = {
-      file,
-      functionName: name,
-      firstLine: line,
-      lastLine: line,
-      metric: metric.name,
-      metricDescription: metric.description,
-      precision: 1,
-      entryBytes: entry,
-      exitBytes: exit,
-      peakBytes: Math.max(entry, exit),
-      lines: [],
-      threw: false,
-      durationMs: performance.now() - started,
-      lineLevel: false,
-      block: true,
-    };
-    callEnded(start, result, null);
+    beginOwnWork();
+    try {
+      const result = frame.finish(name, file, 1);
+      result.lines = [];
+      result.lineLevel = false;
+      result.block = true;
+      callEnded(start, result, null);
+    } finally {
+      endOwnWork();
+    }
   };
   return { end, [Symbol.dispose]: end };
 }

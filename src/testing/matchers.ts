@@ -1,10 +1,9 @@
 // Memory assertions for test runners (Jest's and Vitest's `expect.extend`):
-//   expect(fn).toAllocateAtMost('50 MiB')   the call's peak above its starting heap
+//   expect(fn).toAllocateAtMost('50 MiB')   bytes the call allocated (whatever the GC reclaimed)
 //   expect(fn).toRetainAtMost(1024)         what is still live after the call and a full GC
 // Async functions are awaited: `await expect(asyncFn).toAllocateAtMost(...)`.
 import { collect, isThenable, type Collected } from '../api/collect';
-import { garbageCollector } from '../runtime/gc';
-import { METRICS } from '../runtime/metrics';
+import { forceCollection, hideOwnAllocations, METRICS, readAbsolute } from '../runtime/metrics';
 import { parseBytes, formatBytes } from './bytes';
 
 export interface MatcherResult {
@@ -20,42 +19,42 @@ function checkFunction(received: unknown, matcher: string): asserts received is 
   }
 }
 
-function verdict(matcher: string, measured: number, limit: number, what: string, isNot = false): MatcherResult {
+function verdict(matcher: string, measured: number, limit: number, what: string, isNot = false, note = ''): MatcherResult {
   const pass = measured <= limit;
   return {
     pass,
     message: () =>
       pass === !isNot
         ? `expected the function ${isNot ? 'to' : 'not to'} ${what} more than ${formatBytes(limit)}`
-        : `expected the function to ${what} at most ${formatBytes(limit)}, but it ${what === 'allocate' ? 'allocated' : 'retained'} ${formatBytes(measured)} (${matcher})`,
+        : `expected the function to ${what} at most ${formatBytes(limit)}, but it ${what === 'allocate' ? 'allocated' : 'retained'} ${formatBytes(measured)} (${matcher}${note})`,
   };
 }
 
-/** Peak heap (V8 used + external) above the heap at entry, over profiled samples and the exit. */
+/** Bytes the call allocated (memprof's Allocated: counted when allocated, whatever the GC reclaimed). */
 export function toAllocateAtMost(this: { isNot?: boolean } | void, received: unknown, limit: number | string): Measured {
   checkFunction(received, 'toAllocateAtMost');
   const bytes = parseBytes(limit);
   const isNot = (this as { isNot?: boolean } | undefined)?.isNot;
-  const judge = (run: unknown) => verdict("toAllocateAtMost", (run as Collected<unknown>).peakBytes - (run as Collected<unknown>).entryBytes, bytes, 'allocate', isNot);
+  const judge = (run: Collected<unknown>) =>
+    verdict('toAllocateAtMost', run.allocatedBytes, bytes, 'allocate', isNot, run.allocationExact ? '' : ', estimated without the native addon');
   const run = collect(received as () => unknown);
-  return isThenable(run) ? Promise.resolve(run).then(judge) : judge(run as Collected<unknown>);
+  return isThenable(run) ? Promise.resolve(run).then((done) => judge(done as Collected<unknown>)) : judge(run as Collected<unknown>);
 }
 
 /**
- * Heap still in use after the call and a full GC, compared with before it (the return value is kept
- * alive until measured, so it counts). Forcing the GC needs no --expose-gc.
+ * Heap still in use after the call and a full GC, compared with before it and a full GC (the return
+ * value is kept alive until measured, so it counts): memprof's Retained. Forcing the GC needs no
+ * --expose-gc, and the collections are hidden from any profiled call around the assertion.
  */
 export function toRetainAtMost(this: { isNot?: boolean } | void, received: unknown, limit: number | string): Measured {
   checkFunction(received, 'toRetainAtMost');
   const bytes = parseBytes(limit);
   const isNot = (this as { isNot?: boolean } | undefined)?.isNot;
-  const gc = garbageCollector();
-  if (!gc) throw new Error('memprof: toRetainAtMost needs a way to force garbage collection; run node with --expose-gc');
-  gc();
-  const before = METRICS.heap.read();
+  if (!forceCollection()) throw new Error('memprof: toRetainAtMost needs a way to force garbage collection; run node with --expose-gc');
+  const before = hideOwnAllocations(() => readAbsolute(METRICS.heap));
   const judge = (value: unknown) => {
-    gc();
-    const retained = METRICS.heap.read() - before;
+    forceCollection();
+    const retained = hideOwnAllocations(() => readAbsolute(METRICS.heap)) - before;
     keepAlive(value);
     return verdict('toRetainAtMost', retained, bytes, 'retain', isNot);
   };
