@@ -5,7 +5,8 @@
 //
 // Nothing from the data is ever put into HTML unescaped: the SVG comes from render.ts (which escapes
 // every text), the tooltip is built with textContent.
-import { formatMiB, formatSeconds, renderSvg, type Layout, type Rendered, type ViewOptions } from './render';
+import { renderSvg, type Layout, type Rendered, type ViewOptions } from './render';
+import { formatMiB, formatSeconds } from './svg/format';
 import type { PlotData } from './model';
 
 // The DOM, without the DOM type library (this project compiles for Node); kept loose on purpose.

@@ -1,16 +1,18 @@
 // The HTML report: one self-contained file (no network: everything inline, and a Content-Security-
 // Policy that forbids loading anything) holding the data as JSON, the chart drawn once as SVG (shown
 // even without scripts), and a script that redraws it when the view changes: render.ts and client.ts,
-// compiled, bundled here by a ten-line module loader.
+// compiled, bundled here with the modules they require by a small module loader.
 //
 // The .dat is untrusted: the SVG escapes all text (render.ts), the JSON is embedded with `<`, `>`, `&`
 // and line separators as \u escapes (it can never close its <script> element), the title is escaped,
 // and the CSP only runs the one inline script whose hash it names.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { PlotData } from './model';
-import { escapeXml, FONT_FAMILY, renderSvg, type ViewOptions } from './render';
+import { renderSvg, type ViewOptions } from './render';
+import { escapeXml } from './svg/format';
+import { FONT_FAMILY } from './svg/text-metrics';
 
 /** JSON safe inside an HTML <script> element. */
 export function scriptJson(value: unknown): string {
@@ -24,29 +26,49 @@ export function scriptJson(value: unknown): string {
 
 let bundleCache: string | undefined;
 
-/** render.js and client.js (compiled next to this file) as one browser script. */
+/**
+ * The browser script: client.js and every module it requires (compiled next to this file), each
+ * wrapped as a CommonJS function for a small loader. Only relative requires can be followed:
+ * anything else would be a Node module, which the browser does not have.
+ */
 function bundle(): string {
   if (bundleCache !== undefined) return bundleCache;
-  const modules = ['render', 'client'].map((name) => {
-    const code = readFileSync(join(__dirname, `${name}.js`), 'utf8')
+  const sources = new Map<string, string>();
+  const add = (id: string): void => {
+    if (sources.has(id)) return;
+    const code = readFileSync(join(__dirname, `${id}.js`), 'utf8')
       .replace(/^\/\/# sourceMappingURL=.*$/m, '')
       .replace(/<\/(script)/gi, '<\\/$1');
-    return `${JSON.stringify(`./${name}`)}: function (exports, require, module) {\n${code}\n}`;
-  });
+    sources.set(id, code);
+    for (const [, request] of code.matchAll(/\brequire\("([^"]+)"\)/g)) {
+      if (!request.startsWith('.')) throw new Error(`${id}.js requires ${request}: the HTML report's script can only require its own modules`);
+      add(posix.join(posix.dirname(id), request));
+    }
+  };
+  add('client');
+  const modules = [...sources].map(([id, code]) => `${JSON.stringify(id)}: function (exports, require, module) {\n${code}\n}`);
   bundleCache = `(function () {
 'use strict';
 var sources = {
 ${modules.join(',\n')}
 };
 var cache = {};
+function resolve(from, request) {
+  var parts = from.split('/').slice(0, -1);
+  request.split('/').forEach(function (part) {
+    if (part === '..') parts.pop();
+    else if (part !== '.') parts.push(part);
+  });
+  return parts.join('/');
+}
 function load(name) {
   if (cache[name]) return cache[name].exports;
   var module = { exports: {} };
   cache[name] = module;
-  sources[name](module.exports, load, module);
+  sources[name](module.exports, function (request) { return load(resolve(name, request)); }, module);
   return module.exports;
 }
-load('./client').start();
+load('client').start();
 })();`;
   return bundleCache;
 }
