@@ -109,11 +109,11 @@ test('the HTML report in headless Chromium: drawn, hover, toggles, zoom; untrust
         const data = await page.evaluate(() => JSON.parse((globalThis as any).document.getElementById('memprof-data').textContent));
         const call = data.calls[index];
         const text = await tooltip.innerText();
-        assert.match(text, new RegExp(`^${data.functions[call.f].name}\\n`));
+        assert.match(text, new RegExp(`^${data.functions[call.function].name}\\n`));
         assert.match(text, new RegExp(`process\\s*pid ${call.pid}`));
         assert.match(text, /duration\s*\d+\.\d+ s/);
-        assert.match(text, new RegExp(`entry\\s*${call.m0.toFixed(1)} MiB at`));
-        assert.match(text, new RegExp(`exit\\s*${call.m1.toFixed(1)} MiB at`));
+        assert.match(text, new RegExp(`entry\\s*${call.entryMemory.toFixed(1)} MiB at`));
+        assert.match(text, new RegExp(`exit\\s*${call.exitMemory.toFixed(1)} MiB at`));
         assert.ok(await page.locator('#hover-span').isVisible(), "the call's time span is shaded");
         await screenshot(t, page, shots, 'cluster-CM-hover.png');
         // A flame box too.
@@ -129,7 +129,7 @@ test('the HTML report in headless Chromium: drawn, hover, toggles, zoom; untrust
 
         // Toggle a series: its line, peak mark and brackets go; click again, they come back.
         const child = data.series[2];
-        const childCalls = data.calls.filter((entry: any) => entry.s === child.id).length;
+        const childCalls = data.calls.filter((entry: any) => entry.series === child.id).length;
         await page.locator(`#chart svg .legend-series[data-series="${child.id}"]`).click();
         assert.equal(await countOf(page, `#chart svg .series[data-series="${child.id}"]`), 0);
         assert.equal(await countOf(page, '#chart svg .bracket-open'), calls - childCalls);
@@ -138,7 +138,7 @@ test('the HTML report in headless Chromium: drawn, hover, toggles, zoom; untrust
         assert.equal(await countOf(page, '#chart svg .bracket-open'), calls);
         // Toggle a function.
         const delay = data.functions.findIndex((fn: any) => fn.name === 'delay');
-        const delays = data.calls.filter((entry: any) => entry.f === delay).length;
+        const delays = data.calls.filter((entry: any) => entry.function === delay).length;
         await page.locator(`#chart svg .legend-function[data-function="${delay}"]`).click();
         assert.equal(await countOf(page, '#chart svg .bracket-open'), calls - delays);
         assert.equal(await countOf(page, '#chart svg .flame-box'), calls - delays);

@@ -26,8 +26,8 @@ function markerLines(view: View, { toX, toY }: Scales): string[] {
     if (series.kind !== 'markers') continue;
     const points: Array<[number, number]> = [];
     for (const call of view.bracketCalls) {
-      if (call.s !== series.id) continue;
-      points.push([call.t0, call.m0], [call.t1, call.m1]);
+      if (call.series !== series.id) continue;
+      points.push([call.entryTime, call.entryMemory], [call.exitTime, call.exitMemory]);
     }
     if (points.length < 2) continue;
     points.sort((a, b) => a[0] - b[0]);
@@ -50,17 +50,17 @@ export function drawBrackets(view: View, scales: Scales): DrawnBrackets {
   const drawn = new Set<string>();
   const fresh = (key: string): boolean => !drawn.has(key) && drawn.add(key) !== undefined;
   for (const call of view.bracketCalls) {
-    const color = data.functions[call.f].color;
+    const color = data.functions[call.function].color;
     const half = bracketHalfHeight(call.level);
-    const showOpen = inWindow(view, call.t0) && fresh(`[${call.f}:${call.level}:${Math.round(toX(call.t0))}:${Math.round(toY(call.m0))}`);
-    const showClose = inWindow(view, call.t1) && fresh(`]${call.f}:${call.level}:${Math.round(toX(call.t1))}:${Math.round(toY(call.m1))}`);
+    const showOpen = inWindow(view, call.entryTime) && fresh(`[${call.function}:${call.level}:${Math.round(toX(call.entryTime))}:${Math.round(toY(call.entryMemory))}`);
+    const showClose = inWindow(view, call.exitTime) && fresh(`]${call.function}:${call.level}:${Math.round(toX(call.exitTime))}:${Math.round(toY(call.exitMemory))}`);
     if (!showOpen && !showClose) continue;
-    const parts: string[] = [`<g class="call" data-call="${view.callIndex.get(call)!}" data-function="${call.f}">`];
+    const parts: string[] = [`<g class="call" data-call="${view.callIndex.get(call)!}" data-function="${call.function}">`];
     if (!interactive) parts.push(`<title>${escapeXml(describeCall(data, call))}</title>`);
-    const xa = toX(call.t0);
-    const ya = toY(call.m0);
-    const xb = toX(call.t1);
-    const yb = toY(call.m1);
+    const xa = toX(call.entryTime);
+    const ya = toY(call.entryMemory);
+    const xb = toX(call.exitTime);
+    const yb = toY(call.exitMemory);
     if (showOpen) {
       parts.push(`<path class="bracket-open" d="M${px(xa + ARM)} ${px(ya - half)}H${px(xa)}V${px(ya + half)}H${px(xa + ARM)}" stroke="${color}" stroke-width="2.4" fill="none"/>`);
       count++;

@@ -35,8 +35,8 @@ export function flameBands(rows: readonly number[], top: number): Band[] {
 
 /** Where a call's box goes: its time span cut to the panel, at least a pixel wide, in its row of the band. */
 export function flameBox(call: CallData, band: Band, toX: (time: number) => number, panel: Box): { x: number; y: number; w: number; subpixel: boolean } {
-  const x = Math.max(toX(call.t0), panel.x);
-  const end = Math.min(toX(call.t1), panel.x + panel.w);
+  const x = Math.max(toX(call.entryTime), panel.x);
+  const end = Math.min(toX(call.exitTime), panel.x + panel.w);
   return { x, y: band.bottom - (call.row + 1) * FLAME_ROW_HEIGHT, w: Math.max(1, end - x), subpixel: end - x < 1 };
 }
 
@@ -84,14 +84,14 @@ export function drawFlame(view: View, { toX }: Scales, panel: Box): DrawnFlame {
     for (const call of view.calls) {
       if (call.group !== group.index) continue;
       const index = view.callIndex.get(call)!;
-      const fn = data.functions[call.f];
+      const fn = data.functions[call.function];
       const { x, y, w, subpixel } = flameBox(call, band, toX, panel);
-      if (subpixel && !fresh(`${group.index}:${call.row}:${call.f}:${Math.floor(x)}`)) continue;
+      if (subpixel && !fresh(`${group.index}:${call.row}:${call.function}:${Math.floor(x)}`)) continue;
       markup.push(
-        `<rect class="flame-box" data-call="${index}" data-function="${call.f}" x="${px(x)}" y="${px(y + 1)}" width="${px(w)}" height="${FLAME_ROW_HEIGHT - 2}" fill="${fn.color}"${w >= 3 ? ' stroke="#ffffff" stroke-width="0.6"' : ''}>${interactive ? '' : `<title>${escapeXml(describeCall(data, call))}</title>`}</rect>`,
+        `<rect class="flame-box" data-call="${index}" data-function="${call.function}" x="${px(x)}" y="${px(y + 1)}" width="${px(w)}" height="${FLAME_ROW_HEIGHT - 2}" fill="${fn.color}"${w >= 3 ? ' stroke="#ffffff" stroke-width="0.6"' : ''}>${interactive ? '' : `<title>${escapeXml(describeCall(data, call))}</title>`}</rect>`,
       );
       boxes++;
-      const label = flameLabel(fn.label, call.t1 - call.t0, w);
+      const label = flameLabel(fn.label, call.exitTime - call.entryTime, w);
       if (label === undefined) continue;
       const clip = `mp-fc-${index}`;
       markup.push(

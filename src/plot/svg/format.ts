@@ -48,6 +48,6 @@ export function textElement(x: number, y: number, content: string, attributes = 
 
 /** A call in one line, for the SVG's <title> tooltips: function, process, duration, memory at entry and exit. */
 export function describeCall(data: PlotData, call: CallData): string {
-  const fn = data.functions[call.f];
-  return `${fn.name}${call.pid !== undefined ? ` (pid ${call.pid})` : ''}: ${formatSeconds(call.t1 - call.t0)}, ${formatMiB(call.m0)} at entry, ${formatMiB(call.m1)} at exit`;
+  const fn = data.functions[call.function];
+  return `${fn.name}${call.pid !== undefined ? ` (pid ${call.pid})` : ''}: ${formatSeconds(call.exitTime - call.entryTime)}, ${formatMiB(call.entryMemory)} at entry, ${formatMiB(call.exitMemory)} at exit`;
 }

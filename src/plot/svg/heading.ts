@@ -10,7 +10,7 @@ export function drawHeading(view: View, width: number): string[] {
   const parts: string[] = [];
   if (data.files.length === 1) {
     const file = data.files[0];
-    const samples = data.series.find((series) => series.file === 0 && series.kind === 'mem')?.t.length ?? 0;
+    const samples = data.series.find((series) => series.file === 0 && series.kind === 'mem')?.time.length ?? 0;
     parts.push(file.name, `started ${formatStart(file.start)}`, `${samples} samples`);
   } else {
     parts.push(`${data.files.length} recordings overlaid, each from its own start`);

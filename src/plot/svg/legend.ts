@@ -18,7 +18,7 @@ export interface DrawnLegend {
 /** "1.234 s (3 calls)": the time spent in these calls. */
 export function durationText(calls: readonly CallData[]): string {
   if (calls.length === 0) return 'not in window';
-  const total = calls.reduce((sum, call) => sum + (call.t1 - call.t0), 0);
+  const total = calls.reduce((sum, call) => sum + (call.exitTime - call.entryTime), 0);
   return calls.length === 1 ? formatSeconds(total) : `${formatSeconds(total)} (${calls.length} calls)`;
 }
 
@@ -26,10 +26,10 @@ export function durationText(calls: readonly CallData[]): string {
 function callsByFunction(view: View): Map<number, CallData[]> {
   const callsOf = new Map<number, CallData[]>();
   for (const call of view.data.calls) {
-    if (view.hiddenSeries.has(call.s) || !(call.t1 >= view.t0 && call.t0 <= view.t1)) continue;
-    const list = callsOf.get(call.f) ?? [];
+    if (view.hiddenSeries.has(call.series) || !(call.exitTime >= view.t0 && call.entryTime <= view.t1)) continue;
+    const list = callsOf.get(call.function) ?? [];
     list.push(call);
-    callsOf.set(call.f, list);
+    callsOf.set(call.function, list);
   }
   return callsOf;
 }
@@ -64,7 +64,7 @@ export function drawLegend(view: View, box: Box, peaks: ReadonlyMap<number, Peak
       : entry.kind === 'markers'
         ? 'no memory line (record with -M)'
         : peak
-          ? `peak ${formatMiB(peak.m)}`
+          ? `peak ${formatMiB(peak.memory)}`
           : 'no sample in window';
     const swatch =
       entry.kind === 'markers'

@@ -9,8 +9,8 @@ import { textWidth } from './text-metrics';
 import type { View } from './view';
 
 export interface Peak {
-  t: number;
-  m: number;
+  time: number;
+  memory: number;
 }
 
 export interface DrawnSeries {
@@ -56,7 +56,7 @@ export function decimate(series: SeriesData, from: number, to: number, toX: (t: 
     for (let i = from; i <= to; i++) indexes.push(i);
     return indexes;
   }
-  let column = Math.floor(toX(series.t[from]));
+  let column = Math.floor(toX(series.time[from]));
   let low = from;
   let high = from;
   let start = from;
@@ -65,15 +65,15 @@ export function decimate(series: SeriesData, from: number, to: number, toX: (t: 
     indexes.push(...group);
   };
   for (let i = from + 1; i <= to; i++) {
-    const x = Math.floor(toX(series.t[i]));
+    const x = Math.floor(toX(series.time[i]));
     if (x !== column) {
       flush(i - 1);
       column = x;
       start = low = high = i;
       continue;
     }
-    if (series.m[i] < series.m[low]) low = i;
-    if (series.m[i] > series.m[high]) high = i;
+    if (series.memory[i] < series.memory[low]) low = i;
+    if (series.memory[i] > series.memory[high]) high = i;
   }
   flush(to);
   return indexes;
@@ -86,32 +86,32 @@ export function drawSeries(view: View, scales: Scales, plot: Box): DrawnSeries {
   const slopes = new Map<number, number>();
   for (const series of view.series) {
     const [from, to] = view.visible.get(series.id)!;
-    if (series.t.length === 0) continue;
+    if (series.time.length === 0) continue;
     // One sample beyond the window at each end, so that the line reaches the plot's edges.
     const a = Math.max(0, from - 1);
-    const b = Math.min(series.t.length - 1, to + 1);
+    const b = Math.min(series.time.length - 1, to + 1);
     const indexes = decimate(series, a, b, toX, Math.ceil(plot.w));
-    const path = indexes.map((i, n) => `${n === 0 ? 'M' : 'L'}${px(toX(series.t[i]))} ${px(toY(series.m[i]))}`).join('');
+    const path = indexes.map((i, n) => `${n === 0 ? 'M' : 'L'}${px(toX(series.time[i]))} ${px(toY(series.memory[i]))}`).join('');
     curves.push(
       `<g class="series series-${series.kind}" data-series="${series.id}">` +
         `<path class="series-line" d="${path}" fill="none" stroke="${series.color}" stroke-width="${series.kind === 'mem' ? 1.8 : 1.4}" stroke-linejoin="round"/>`,
     );
     if (to - from + 1 <= plot.w / 5) {
       const dots = [];
-      for (let i = from; i <= to; i++) dots.push(`M${px(toX(series.t[i]) - 2.5)} ${px(toY(series.m[i]))}h5M${px(toX(series.t[i]))} ${px(toY(series.m[i]) - 2.5)}v5`);
+      for (let i = from; i <= to; i++) dots.push(`M${px(toX(series.time[i]) - 2.5)} ${px(toY(series.memory[i]))}h5M${px(toX(series.time[i]))} ${px(toY(series.memory[i]) - 2.5)}v5`);
       curves.push(`<path class="samples" d="${dots.join('')}" stroke="${series.color}" stroke-width="1.1" fill="none"/>`);
     }
     curves.push('</g>');
     if (to < from) continue;
     let peak = from;
-    for (let i = from; i <= to; i++) if (series.m[i] > series.m[peak]) peak = i;
-    peaks.set(series.id, { t: series.t[peak], m: series.m[peak] });
+    for (let i = from; i <= to; i++) if (series.memory[i] > series.memory[peak]) peak = i;
+    peaks.set(series.id, { time: series.time[peak], memory: series.memory[peak] });
     if (!view.slope) continue;
-    const fit = leastSquares(series.t.slice(from, to + 1), series.m.slice(from, to + 1));
+    const fit = leastSquares(series.time.slice(from, to + 1), series.memory.slice(from, to + 1));
     if (!fit) continue;
     slopes.set(series.id, fit.slope);
-    const ta = series.t[from];
-    const tb = series.t[to];
+    const ta = series.time[from];
+    const tb = series.time[to];
     curves.push(
       `<path class="slope" data-series="${series.id}" d="M${px(toX(ta))} ${px(toY(fit.intercept + fit.slope * ta))}L${px(toX(tb))} ${px(toY(fit.intercept + fit.slope * tb))}" stroke="${series.color}" stroke-width="1.3" stroke-dasharray="7 4" fill="none" opacity="0.9"/>`,
     );
@@ -125,14 +125,14 @@ function drawPeaks(view: View, { toX, toY }: Scales, plot: Box, peaks: ReadonlyM
   for (const series of view.series) {
     const peak = peaks.get(series.id);
     if (!peak) continue;
-    const x = toX(peak.t);
-    const y = toY(peak.m);
+    const x = toX(peak.time);
+    const y = toY(peak.memory);
     if (series.kind === 'mem') {
       peakMarks.push(
         `<g class="peak" data-series="${series.id}"><path d="M${px(plot.x)} ${px(y)}H${px(plot.x + plot.w)}M${px(x)} ${px(plot.y)}V${px(plot.y + plot.h)}" stroke="#d62728" stroke-width="1" stroke-dasharray="5 4" fill="none" opacity="0.75"/>` +
           `<circle cx="${px(x)}" cy="${px(y)}" r="3.5" fill="#d62728"/></g>`,
       );
-      const label = `peak ${formatMiB(peak.m)}${view.data.files.length > 1 ? ` (#${series.file + 1})` : ''}`;
+      const label = `peak ${formatMiB(peak.memory)}${view.data.files.length > 1 ? ` (#${series.file + 1})` : ''}`;
       // Right of the peak when it fits in the plot, else left of it; white halo over the brackets.
       const right = x + 6 + textWidth(label, 11, true) <= plot.x + plot.w - 2;
       peakLabels.push(

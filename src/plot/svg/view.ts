@@ -49,11 +49,11 @@ export interface View {
 
 /** The in-window part of a series: indexes of its first and last samples in [t0, t1]. */
 export function visibleRange(series: SeriesData, t0: number, t1: number): [number, number] {
-  const { t } = series;
+  const { time } = series;
   let first = 0;
-  while (first < t.length && t[first] < t0) first++;
-  let last = t.length - 1;
-  while (last >= 0 && t[last] > t1) last--;
+  while (first < time.length && time[first] < t0) first++;
+  let last = time.length - 1;
+  while (last >= 0 && time[last] > t1) last--;
   return [first, last];
 }
 
@@ -63,7 +63,7 @@ export function resolveView(data: PlotData, options: ViewOptions): View {
   const hiddenFunctions = new Set(options.hiddenFunctions ?? []);
   const functionTs = options.functionTs !== false;
   const series = data.series.filter((entry) => !hiddenSeries.has(entry.id));
-  const calls = data.calls.filter((call) => !hiddenSeries.has(call.s) && !hiddenFunctions.has(call.f) && call.t1 >= t0 && call.t0 <= t1);
+  const calls = data.calls.filter((call) => !hiddenSeries.has(call.series) && !hiddenFunctions.has(call.function) && call.exitTime >= t0 && call.entryTime <= t1);
   return {
     data,
     t0,
@@ -90,10 +90,10 @@ export const inWindow = (view: View, time: number): boolean => time >= view.t0 &
 export function* shownMemory(view: View): Generator<number> {
   for (const series of view.series) {
     const [first, last] = view.visible.get(series.id)!;
-    for (let i = first; i <= last; i++) yield series.m[i];
+    for (let i = first; i <= last; i++) yield series.memory[i];
   }
   for (const call of view.bracketCalls) {
-    if (inWindow(view, call.t0)) yield call.m0;
-    if (inWindow(view, call.t1)) yield call.m1;
+    if (inWindow(view, call.entryTime)) yield call.entryMemory;
+    if (inWindow(view, call.exitTime)) yield call.exitMemory;
   }
 }
