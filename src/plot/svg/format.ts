@@ -14,7 +14,7 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-/** `value` rounded to `digits` decimals first, so that halves round the same way in every output. */
+/** `value` with `digits` decimals, rounded by Math.round first (halves up: -2.5 gives -2, where toFixed gives -3). */
 export const fixed = (value: number, digits = 1): string => (Math.round(value * 10 ** digits) / 10 ** digits).toFixed(digits);
 
 /** An SVG coordinate: a tenth of a unit is finer than any screen shows, and keeps the files small. */
