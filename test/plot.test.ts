@@ -3,10 +3,10 @@
 // what they draw: brackets, legend entries, peak, slopes, flame boxes and labels, escaping of
 // untrusted text, PNG size; and the command as a user types it, bad input included. The HTML report
 // in a real browser is test/plot-browser.test.ts.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDat, type DatFile } from '../src/record/dat';
@@ -23,8 +23,15 @@ import { FIXTURES, ROOT } from './helpers';
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const PLOT = join(FIXTURES, 'plot');
 
+const temporary: string[] = [];
+after(() => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'memprof-plot-'));
+  const dir = mkdtempSync(join(tmpdir(), 'memprof-plot-'));
+  temporary.push(dir);
+  return dir;
 }
 
 function fixture(name: string): DatFile {
