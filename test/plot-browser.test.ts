@@ -1,13 +1,13 @@
 // The HTML report of `memprof plot` as a person sees it: opened from disk in real headless Chromium
 // (Debian's `chromium`, driven by playwright-core), checked on what is drawn, with the mouse: hover a
-// bracket or a flame box, click legend entries, drag to zoom, tick the options. Screenshots go to a
-// temporary directory (their paths are printed as test diagnostics).
+// bracket or a flame box, click legend entries, drag to zoom, tick the options. The pages and the
+// screenshots (checked for their size) go to a temporary directory, removed at the end.
 //
 // Chromium missing: outside CI the test is skipped with the reason; in CI (CI set) it fails, since
 // .ci/run installs it.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDat } from '../src/record/dat';
@@ -35,9 +35,8 @@ const ARGS = [
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Page = any;
 
-function report(name: string, view: { flame?: boolean } = {}): { path: string; calls: number } {
+function report(dir: string, name: string, view: { flame?: boolean } = {}): { path: string; calls: number } {
   const dat = parseDat(readFileSync(join(FIXTURES, 'plot', name), 'utf8'), name);
-  const dir = mkdtempSync(join(tmpdir(), 'memprof-plot-html-'));
   const path = join(dir, name.replace(/\.dat$/, '.html'));
   writeFileSync(path, htmlReport(buildPlotData([dat]), view));
   return { path, calls: dat.funcs.length };
@@ -71,17 +70,17 @@ async function screenshot(t: TestContext, page: Page, dir: string, name: string)
   await page.screenshot({ path: file, fullPage: true });
   const size = pngSize(readFileSync(file));
   assert.ok(size && size.width >= 1100 && size.height > 600, `screenshot ${JSON.stringify(size)}`);
-  t.diagnostic(`screenshot: ${file}`);
+  t.diagnostic(`screenshot ${name}: ${size.width}x${size.height}`);
 }
 
 test('the HTML report in headless Chromium: drawn, hover, toggles, zoom; untrusted names stay text', { skip, timeout: 60_000 }, async (t) => {
   if (!HAVE_CHROMIUM) assert.fail(`${CHROMIUM} is missing: CI must install Debian's chromium (apt-get install -y chromium)`);
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  const shots = mkdtempSync(join(tmpdir(), 'memprof-plot-shots-'));
+  const work = mkdtempSync(join(tmpdir(), 'memprof-plot-html-'));
   try {
     await t.test('2-worker cluster (-C -M) with the flame view: everything drawn, no console error, no request', async (t) => {
-      const { path, calls } = report('cluster-CM.dat', { flame: true });
+      const { path, calls } = report(work, 'cluster-CM.dat', { flame: true });
       const { page, problems, close } = await open(browser, path);
       try {
         assert.equal(await countOf(page, '#chart svg .bracket-open'), calls);
@@ -97,7 +96,7 @@ test('the HTML report in headless Chromium: drawn, hover, toggles, zoom; untrust
         // Drawn, really: the plot's line has a size on screen.
         const line = await page.locator('#chart svg .series-line').first().boundingBox();
         assert.ok(line && line.width > 500 && line.height > 100, JSON.stringify(line));
-        await screenshot(t, page, shots, 'cluster-CM-flame.png');
+        await screenshot(t, page, work, 'cluster-CM-flame.png');
 
         // Hover a bracket: the tooltip says function, process, duration, memory at entry and exit.
         const bracket = page.locator('#chart svg .call .bracket-open').first();
@@ -109,13 +108,13 @@ test('the HTML report in headless Chromium: drawn, hover, toggles, zoom; untrust
         const data = await page.evaluate(() => JSON.parse((globalThis as any).document.getElementById('memprof-data').textContent));
         const call = data.calls[index];
         const text = await tooltip.innerText();
-        assert.match(text, new RegExp(`^${data.functions[call.f].name}\\n`));
+        assert.match(text, new RegExp(`^${data.functions[call.function].name}\\n`));
         assert.match(text, new RegExp(`process\\s*pid ${call.pid}`));
         assert.match(text, /duration\s*\d+\.\d+ s/);
-        assert.match(text, new RegExp(`entry\\s*${call.m0.toFixed(1)} MiB at`));
-        assert.match(text, new RegExp(`exit\\s*${call.m1.toFixed(1)} MiB at`));
+        assert.match(text, new RegExp(`entry\\s*${call.entryMemory.toFixed(1)} MiB at`));
+        assert.match(text, new RegExp(`exit\\s*${call.exitMemory.toFixed(1)} MiB at`));
         assert.ok(await page.locator('#hover-span').isVisible(), "the call's time span is shaded");
-        await screenshot(t, page, shots, 'cluster-CM-hover.png');
+        await screenshot(t, page, work, 'cluster-CM-hover.png');
         // A flame box too.
         const flameBox = (await page.locator('#chart svg .flame-box').nth(2).boundingBox())!;
         await page.mouse.move(flameBox.x + flameBox.width / 2, flameBox.y + flameBox.height / 2);
@@ -129,7 +128,7 @@ test('the HTML report in headless Chromium: drawn, hover, toggles, zoom; untrust
 
         // Toggle a series: its line, peak mark and brackets go; click again, they come back.
         const child = data.series[2];
-        const childCalls = data.calls.filter((entry: any) => entry.s === child.id).length;
+        const childCalls = data.calls.filter((entry: any) => entry.series === child.id).length;
         await page.locator(`#chart svg .legend-series[data-series="${child.id}"]`).click();
         assert.equal(await countOf(page, `#chart svg .series[data-series="${child.id}"]`), 0);
         assert.equal(await countOf(page, '#chart svg .bracket-open'), calls - childCalls);
@@ -138,7 +137,7 @@ test('the HTML report in headless Chromium: drawn, hover, toggles, zoom; untrust
         assert.equal(await countOf(page, '#chart svg .bracket-open'), calls);
         // Toggle a function.
         const delay = data.functions.findIndex((fn: any) => fn.name === 'delay');
-        const delays = data.calls.filter((entry: any) => entry.f === delay).length;
+        const delays = data.calls.filter((entry: any) => entry.function === delay).length;
         await page.locator(`#chart svg .legend-function[data-function="${delay}"]`).click();
         assert.equal(await countOf(page, '#chart svg .bracket-open'), calls - delays);
         assert.equal(await countOf(page, '#chart svg .flame-box'), calls - delays);
@@ -160,7 +159,7 @@ test('the HTML report in headless Chromium: drawn, hover, toggles, zoom; untrust
         const zoomedBrackets = await countOf(page, '#chart svg .bracket-open');
         assert.ok(zoomedBrackets < calls, `${zoomedBrackets} brackets in the zoomed range`);
         assert.ok(await page.locator('#reset').isEnabled());
-        await screenshot(t, page, shots, 'cluster-CM-zoomed.png');
+        await screenshot(t, page, work, 'cluster-CM-zoomed.png');
         await page.mouse.dblclick(frame.x + frame.width * 0.5, frame.y + 10);
         assert.equal(await countOf(page, '#chart svg .bracket-open'), calls);
         assert.ok(await page.locator('#reset').isDisabled());
@@ -180,7 +179,7 @@ test('the HTML report in headless Chromium: drawn, hover, toggles, zoom; untrust
     });
 
     await t.test('untrusted command line and function names: shown as text, nothing runs', async (t) => {
-      const { path, calls } = report('hostile.dat', { flame: true });
+      const { path, calls } = report(work, 'hostile.dat', { flame: true });
       const { page, problems, close } = await open(browser, path);
       try {
         assert.equal(await page.evaluate(() => (globalThis as any).__pwned), undefined);
@@ -199,7 +198,7 @@ test('the HTML report in headless Chromium: drawn, hover, toggles, zoom; untrust
         await page.locator('#opt-flame').uncheck();
         await page.locator('#opt-flame').check();
         assert.equal(await page.evaluate(() => (globalThis as any).__pwned), undefined);
-        await screenshot(t, page, shots, 'hostile.png');
+        await screenshot(t, page, work, 'hostile.png');
         assert.deepEqual(problems, []);
       } finally {
         await close();
@@ -207,5 +206,6 @@ test('the HTML report in headless Chromium: drawn, hover, toggles, zoom; untrust
     });
   } finally {
     await browser.close();
+    rmSync(work, { recursive: true, force: true });
   }
 });

@@ -3,15 +3,18 @@
 // what they draw: brackets, legend entries, peak, slopes, flame boxes and labels, escaping of
 // untrusted text, PNG size; and the command as a user types it, bad input included. The HTML report
 // in a real browser is test/plot-browser.test.ts.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDat, type DatFile } from '../src/record/dat';
 import { buildPlotData, functionLabel, type PlotData } from '../src/plot/model';
-import { elide, escapeXml, formatSeconds, leastSquares, renderSvg, textWidth, type ViewOptions } from '../src/plot/render';
+import { renderSvg, type ViewOptions } from '../src/plot/render';
+import { escapeXml, formatSeconds } from '../src/plot/svg/format';
+import { leastSquares } from '../src/plot/svg/series';
+import { elide, textWidth } from '../src/plot/svg/text-metrics';
 import { htmlReport, scriptJson } from '../src/plot/html';
 import { pngSize, svgToPng } from '../src/plot/png';
 import { parseWindow } from '../src/cli/plot-command';
@@ -20,8 +23,15 @@ import { FIXTURES, ROOT } from './helpers';
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const PLOT = join(FIXTURES, 'plot');
 
+const temporary: string[] = [];
+after(() => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'memprof-plot-'));
+  const dir = mkdtempSync(join(tmpdir(), 'memprof-plot-'));
+  temporary.push(dir);
+  return dir;
 }
 
 function fixture(name: string): DatFile {
@@ -102,7 +112,7 @@ test('the seed service, one process: a bracket at each entry and exit, legend "n
   assert.match(svg, new RegExp(`class="peak-label"[^>]*>peak ${peak.toFixed(1).replace('.', '\\.')} MiB</text>`));
   assert.deepEqual(legendTexts(svg, 'legend-series'), ['MEM']);
   // Times are seconds from the start.
-  assert.equal(data.series[0].t[0], 0);
+  assert.equal(data.series[0].time[0], 0);
   // --no-function-ts: no brackets (the legend's functions go too).
   const bare = render(data, { functionTs: false });
   assert.equal(count(bare.svg, /class="bracket-(open|close)"/), 0);
@@ -122,10 +132,10 @@ test('brackets sit at the memory measured at entry and exit, on the right line',
     const open = /class="bracket-open" d="M([\d.]+) ([\d.]+)H([\d.]+)V([\d.]+)/.exec(match[2])!;
     const close = /class="bracket-close" d="M([\d.]+) ([\d.]+)H([\d.]+)V([\d.]+)/.exec(match[2])!;
     // `[`: its vertical bar at the entry time, centred on the entry memory; `]` likewise at exit.
-    assert.ok(Math.abs(Number(open[3]) - toX(call.t0)) < 0.11);
-    assert.ok(Math.abs((Number(open[2]) + Number(open[4])) / 2 - toY(call.m0)) < 0.11);
-    assert.ok(Math.abs(Number(close[3]) - toX(call.t1)) < 0.11);
-    assert.ok(Math.abs((Number(close[2]) + Number(close[4])) / 2 - toY(call.m1)) < 0.11);
+    assert.ok(Math.abs(Number(open[3]) - toX(call.entryTime)) < 0.11);
+    assert.ok(Math.abs((Number(open[2]) + Number(open[4])) / 2 - toY(call.entryMemory)) < 0.11);
+    assert.ok(Math.abs(Number(close[3]) - toX(call.exitTime)) < 0.11);
+    assert.ok(Math.abs((Number(close[2]) + Number(close[4])) / 2 - toY(call.exitMemory)) < 0.11);
     assert.ok(Number(open[1]) > Number(open[3]), '[ opens to the right');
     assert.ok(Number(close[1]) < Number(close[3]), '] opens to the left');
   }
@@ -145,8 +155,8 @@ test('2-worker cluster, each flag combination: child lines by pid, worker bracke
       // -M: one CHLD line per worker, labelled by pid; each worker's calls drawn on its line.
       assert.deepEqual(series, ['MEM', ...[...dat.children.keys()].sort((a, b) => a - b).map((pid) => `child ${pid}`)], name);
       assert.equal(count(svg, /class="series series-child"/), 2, name);
-      for (const call of data.calls) assert.equal(data.series[call.s].pid, call.pid, `${name}: call on its child's line`);
-      for (const call of data.calls) assert.equal(data.series[call.s].kind, 'child');
+      for (const call of data.calls) assert.equal(data.series[call.series].pid, call.pid, `${name}: call on its child's line`);
+      for (const call of data.calls) assert.equal(data.series[call.series].kind, 'child');
     } else {
       // No CHLD lines: each worker's brackets are drawn alone (a dotted line joins them), and said so.
       assert.deepEqual(series, ['MEM', ...pids.sort((a, b) => a! - b!).map((pid) => `pid ${pid} (markers only)`)], name);
@@ -160,19 +170,19 @@ test('2-worker cluster, each flag combination: child lines by pid, worker bracke
   // -C: MEM is the whole tree; the label says the peak of that total.
   const total = buildPlotData([fixture('cluster-C.dat')]);
   const alone = buildPlotData([fixture('cluster.dat')]);
-  assert.ok(Math.max(...total.series[0].m) > Math.max(...alone.series[0].m) + 40);
+  assert.ok(Math.max(...total.series[0].memory) > Math.max(...alone.series[0].memory) + 40);
 });
 
 test('--flame: calls stacked by level, names elided or left out, never overlapping; rows never overlap', () => {
   const dat = fixture('nested.dat');
   const data = buildPlotData([dat]);
   assert.deepEqual(
-    [...new Set(data.calls.map((call) => `${data.functions[call.f].name}:${call.level}`))].sort(),
+    [...new Set(data.calls.map((call) => `${data.functions[call.function].name}:${call.level}`))].sort(),
     ['handle:1', 'parseIncomingRequestPayloadAndValidateEveryField:2', 'serveBatch:0'],
   );
   // A window around the first handle() call: its three parse() calls are wide enough for a label.
-  const first = data.calls.find((call) => data.functions[call.f].name === 'handle')!;
-  const around: [number, number] = [first.t0 - 0.005, first.t1 + 0.005];
+  const first = data.calls.find((call) => data.functions[call.function].name === 'handle')!;
+  const around: [number, number] = [first.entryTime - 0.005, first.exitTime + 0.005];
   for (const view of [{ flame: true }, { flame: true, window: around }, { flame: true, width: 700 }]) {
     const { svg, counts } = render(data, view);
     const boxes = flameBoxes(svg);
@@ -191,7 +201,7 @@ test('--flame: calls stacked by level, names elided or left out, never overlappi
       const box = boxes.find((candidate) => candidate.call === Number(match[1]))!;
       const label = match[5];
       assert.ok(Number(match[4]) >= box.x && Number(match[4]) + textWidth(label, 11) <= box.x + box.w, `label "${label}" fits its box`);
-      const fn = data.functions[data.calls[box.call].f].label;
+      const fn = data.functions[data.calls[box.call].function].label;
       assert.ok(label.startsWith(fn) || (label.endsWith('\u2026') && fn.startsWith(label.slice(0, -1))), `label "${label}" of ${fn}`);
     }
     assert.equal(count(svg, /class="flame-label"/), counts.flameLabels);
@@ -207,7 +217,7 @@ test('--flame: calls stacked by level, names elided or left out, never overlappi
   const rows = buildPlotData([concurrent]).calls;
   for (const a of rows) {
     for (const b of rows) {
-      if (a !== b && a.row === b.row) assert.ok(a.t1 <= b.t0 || b.t1 <= a.t0, `rows overlap: ${JSON.stringify([a, b])}`);
+      if (a !== b && a.row === b.row) assert.ok(a.exitTime <= b.entryTime || b.exitTime <= a.entryTime, `rows overlap: ${JSON.stringify([a, b])}`);
     }
   }
 });
@@ -219,11 +229,11 @@ test('--window: only that time range; --slope: least-squares MiB/s per series', 
   const { svg, layout } = render(data, { window });
   assert.deepEqual([layout.t0, layout.t1], window);
   const inside = (time: number) => time >= window[0] && time <= window[1];
-  const expected = data.calls.filter((call) => inside(call.t0)).length + data.calls.filter((call) => inside(call.t1)).length;
+  const expected = data.calls.filter((call) => inside(call.entryTime)).length + data.calls.filter((call) => inside(call.exitTime)).length;
   assert.equal(count(svg, /class="bracket-(open|close)"/), expected);
   assert.match(svg, /window 0\.30 to 0\.90 s/);
   // The peak marked is the peak in the window.
-  const peakInWindow = Math.max(...data.series[0].m.filter((_, i) => inside(data.series[0].t[i])));
+  const peakInWindow = Math.max(...data.series[0].memory.filter((_, i) => inside(data.series[0].time[i])));
   assert.match(svg, new RegExp(`>peak ${peakInWindow.toFixed(1).replace('.', '\\.')} MiB</text>`));
 
   // A recording that grows exactly 4 MiB/s (main) and shrinks 1.5 MiB/s (child).
@@ -248,7 +258,7 @@ test('several files are overlaid, each relative to its own start', () => {
   const data = buildPlotData([service, plain]);
   const mems = data.series.filter((series) => series.kind === 'mem');
   assert.equal(mems.length, 2);
-  for (const series of mems) assert.equal(series.t[0], 0);
+  for (const series of mems) assert.equal(series.time[0], 0);
   assert.ok(Math.abs(service.mem[0].time - plain.mem[0].time) > 1, 'recorded at different times');
   const { svg } = render(data);
   assert.deepEqual(legendTexts(svg, 'legend-series'), ['#1 service.dat', '#2 plain.dat']);
@@ -275,7 +285,7 @@ test('files written by Python mprof: FUNC lines with or without levels, __main__
   // Old files: FUNC without a level; levels come from nesting.
   const old = buildPlotData([parseDat('MEM 1 10\nMEM 2 11\nFUNC m.outer 1 10.1 2 10.9\nFUNC m.inner 1 10.2 2 10.5\n')]);
   assert.deepEqual(
-    old.calls.map((call) => [old.functions[call.f].name, call.level, call.row]),
+    old.calls.map((call) => [old.functions[call.function].name, call.level, call.row]),
     [
       ['m.outer', 0, 0],
       ['m.inner', 1, 1],

@@ -3,13 +3,14 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, ROOT, parseTables } from './helpers';
 
 const WORKSPACE = mkdtempSync(join(tmpdir(), 'memprof-projects-'));
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
 before(() => {
   // dist/ is already built by `npm test`; packing must not rebuild it under the other test files.
@@ -85,4 +86,20 @@ test('a Vitest project: memprof/vitest plugin and matchers', { timeout: 300_000 
   assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
   assert.equal(report.numPassedTests, 3);
   assert.equal(report.numFailedTests, 0);
+});
+
+test('memprof plot from the packed tarball: the HTML report with its stylesheet and its whole script', { timeout: 300_000 }, () => {
+  const project = installProject('plot/project');
+  copyFileSync(join(FIXTURES, 'plot', 'service.dat'), join(project, 'service.dat'));
+  const result = run(project, NPX, ['--no', 'memprof', 'plot', '-o', 'service.html', 'service.dat']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stdout, 'service.html\n');
+  const html = readFileSync(join(project, 'service.html'), 'utf8');
+  // The stylesheet is a source file (src/plot/assets/report.css) that tsc does not copy into dist/.
+  const css = readFileSync(join(ROOT, 'src/plot/assets/report.css'), 'utf8').replace(/^\/\*[\s\S]*?\*\/\n/, '');
+  assert.ok(html.includes(`<style>\n${css}</style>`), 'the page carries report.css');
+  // The script bundles the renderer's parts from the installed package, and the chart is drawn.
+  for (const module of ['client', 'render', 'svg/scales', 'svg/legend', 'svg/flame']) assert.ok(html.includes(`"${module}": function (exports, require, module)`), module);
+  const chart = /<div id="chart">([\s\S]*?)<\/div>/.exec(html)![1];
+  assert.equal(chart.match(/class="bracket-open"/g)?.length, 12, 'a bracket at each of the 12 calls');
 });

@@ -117,7 +117,7 @@ export async function plotCommand(positionals: string[], values: Record<string, 
   }
 
   const data = buildPlotData(files, { title });
-  if (window && !data.series.some((series) => series.t.some((time) => time >= window[0] && time <= window[1]))) {
+  if (window && !data.series.some((series) => series.time.some((time) => time >= window[0] && time <= window[1]))) {
     io.stderr.write(
       `memprof: warning: no sample between ${window[0]} and ${window[1]} s (the data spans ${data.span[0].toFixed(2)} to ${data.span[1].toFixed(2)} s)\n`,
     );

@@ -5,7 +5,8 @@
 //
 // Nothing from the data is ever put into HTML unescaped: the SVG comes from render.ts (which escapes
 // every text), the tooltip is built with textContent.
-import { formatMiB, formatSeconds, renderSvg, type Layout, type Rendered, type ViewOptions } from './render';
+import { renderSvg, type Layout, type Rendered, type ViewOptions } from './render';
+import { formatMiB, formatSeconds } from './svg/format';
 import type { PlotData } from './model';
 
 // The DOM, without the DOM type library (this project compiles for Node); kept loose on purpose.
@@ -102,15 +103,15 @@ export function start(): void {
 
   const showTooltip = (event: any, index: number): void => {
     const call = data.calls[index];
-    const fn = data.functions[call.f];
-    const series = data.series[call.s];
+    const fn = data.functions[call.function];
+    const series = data.series[call.series];
     const lines: Array<[string, string]> = [
       ['', fn.name],
       ['process', call.pid === undefined ? (data.files.length > 1 ? `${series.label} (main)` : 'main') : `pid ${call.pid}`],
-      ['duration', formatSeconds(call.t1 - call.t0)],
-      ['entry', `${formatMiB(call.m0)} at ${formatSeconds(call.t0)}`],
-      ['exit', `${formatMiB(call.m1)} at ${formatSeconds(call.t1)}`],
-      ['change', `${call.m1 - call.m0 >= 0 ? '+' : '\u2212'}${formatMiB(Math.abs(call.m1 - call.m0))}`],
+      ['duration', formatSeconds(call.exitTime - call.entryTime)],
+      ['entry', `${formatMiB(call.entryMemory)} at ${formatSeconds(call.entryTime)}`],
+      ['exit', `${formatMiB(call.exitMemory)} at ${formatSeconds(call.exitTime)}`],
+      ['change', `${call.exitMemory - call.entryMemory >= 0 ? '+' : '\u2212'}${formatMiB(Math.abs(call.exitMemory - call.entryMemory))}`],
       ['level', String(call.level)],
     ];
     tooltip.replaceChildren();
@@ -141,7 +142,7 @@ export function start(): void {
     tooltip.dataset.call = String(index);
     // The call's time span, shaded across the plot.
     span.style.borderColor = fn.color;
-    place(span, call.t0, call.t1);
+    place(span, call.entryTime, call.exitTime);
   };
 
   const showSelection = (): void => {

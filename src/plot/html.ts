@@ -1,16 +1,17 @@
 // The HTML report: one self-contained file (no network: everything inline, and a Content-Security-
 // Policy that forbids loading anything) holding the data as JSON, the chart drawn once as SVG (shown
 // even without scripts), and a script that redraws it when the view changes: render.ts and client.ts,
-// compiled, bundled here by a ten-line module loader.
+// compiled, bundled here with the modules they require by a small module loader.
 //
 // The .dat is untrusted: the SVG escapes all text (render.ts), the JSON is embedded with `<`, `>`, `&`
 // and line separators as \u escapes (it can never close its <script> element), the title is escaped,
 // and the CSP only runs the one inline script whose hash it names.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { PlotData } from './model';
-import { escapeXml, FONT_FAMILY, renderSvg, type ViewOptions } from './render';
+import { renderSvg, type ViewOptions } from './render';
+import { escapeXml } from './svg/format';
 
 /** JSON safe inside an HTML <script> element. */
 export function scriptJson(value: unknown): string {
@@ -24,65 +25,74 @@ export function scriptJson(value: unknown): string {
 
 let bundleCache: string | undefined;
 
-/** render.js and client.js (compiled next to this file) as one browser script. */
+/**
+ * The browser script: client.js and every module it requires (compiled next to this file), each
+ * wrapped as a CommonJS function for a small loader. Only relative requires can be followed:
+ * anything else would be a Node module, which the browser does not have.
+ */
 function bundle(): string {
   if (bundleCache !== undefined) return bundleCache;
-  const modules = ['render', 'client'].map((name) => {
-    const code = readFileSync(join(__dirname, `${name}.js`), 'utf8')
+  const sources = new Map<string, string>();
+  const add = (id: string): void => {
+    if (sources.has(id)) return;
+    const code = readFileSync(join(__dirname, `${id}.js`), 'utf8')
       .replace(/^\/\/# sourceMappingURL=.*$/m, '')
       .replace(/<\/(script)/gi, '<\\/$1');
-    return `${JSON.stringify(`./${name}`)}: function (exports, require, module) {\n${code}\n}`;
-  });
+    sources.set(id, code);
+    for (const [, request] of code.matchAll(/\brequire\("([^"]+)"\)/g)) {
+      if (!request.startsWith('.')) throw new Error(`${id}.js requires ${request}: the HTML report's script can only require its own modules`);
+      add(posix.join(posix.dirname(id), request));
+    }
+  };
+  add('client');
+  const modules = [...sources].map(([id, code]) => `${JSON.stringify(id)}: function (exports, require, module) {\n${code}\n}`);
   bundleCache = `(function () {
 'use strict';
 var sources = {
 ${modules.join(',\n')}
 };
 var cache = {};
+function resolve(from, request) {
+  var parts = from.split('/').slice(0, -1);
+  request.split('/').forEach(function (part) {
+    if (part === '..') parts.pop();
+    else if (part !== '.') parts.push(part);
+  });
+  return parts.join('/');
+}
 function load(name) {
   if (cache[name]) return cache[name].exports;
   var module = { exports: {} };
   cache[name] = module;
-  sources[name](module.exports, load, module);
+  sources[name](module.exports, function (request) { return load(resolve(name, request)); }, module);
   return module.exports;
 }
-load('./client').start();
+load('client').start();
 })();`;
   return bundleCache;
 }
 
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
-const STYLE = `
-:root { color-scheme: light; }
-body { margin: 0; padding: 12px 16px 24px; background: #f4f5f7; color: #222; font: 14px ${FONT_FAMILY}; }
-header { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 18px; margin: 0 0 10px; }
-header h1 { font-size: 15px; margin: 0 8px 0 0; font-weight: bold; }
-header label { cursor: pointer; user-select: none; }
-header button { font: inherit; padding: 2px 10px; cursor: pointer; }
-header .hint { color: #666; font-size: 12px; }
-#range { color: #444; font-variant-numeric: tabular-nums; }
-main { position: relative; display: inline-block; max-width: 100%; background: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.15); }
-#chart { position: relative; }
-#chart svg { display: block; max-width: 100%; height: auto; cursor: crosshair; user-select: none; }
-#chart .legend-series, #chart .legend-function { cursor: pointer; }
-#chart .call:hover path { stroke-width: 3.4; }
-#chart .flame-box:hover { stroke: #111; stroke-width: 1.2; }
-#hover-span { position: absolute; pointer-events: none; background: rgba(0, 0, 0, .05); border: 0 dashed; border-left-width: 1px; border-right-width: 1px; }
-#selection { position: absolute; background: rgba(31, 119, 180, .15); border: 1px solid rgba(31, 119, 180, .6); pointer-events: none; }
-#tooltip { position: absolute; z-index: 10; pointer-events: none; background: #fff; border: 1px solid #bbb; border-radius: 4px;
-  box-shadow: 0 2px 8px rgba(0,0,0,.2); padding: 6px 9px; font-size: 12px; line-height: 1.45; max-width: 420px; }
-#tooltip .tt-name { font-weight: bold; border-left: 4px solid; padding-left: 6px; margin-bottom: 3px; overflow-wrap: anywhere; }
-#tooltip .tt-key { display: inline-block; min-width: 64px; color: #666; }
-[hidden] { display: none !important; }
-`;
+// tsc copies no .css into dist/, and the package ships src/ beside dist/src: the stylesheet is read
+// from its source folder, found from this module's compiled place, dist/src/plot/html.js.
+const STYLESHEET = join(__dirname, '..', '..', '..', 'src', 'plot', 'assets', 'report.css');
+
+let styleCache: string | undefined;
+
+/** The page's CSS, without the file's leading comment (which is for its reader, not the page). */
+function style(): string {
+  styleCache ??= `\n${readFileSync(STYLESHEET, 'utf8').replace(/^\/\*[\s\S]*?\*\/\n/, '')}`;
+  return styleCache;
+}
 
 /** The whole report page. `view` is the initial view (window, brackets, slope, flame). */
 export function htmlReport(data: PlotData, view: ViewOptions): string {
   const initial: ViewOptions = { ...view, interactive: true };
   const svg = renderSvg(data, initial).svg;
   const script = bundle();
-  const csp = `default-src 'none'; script-src ${sha256(script)}; style-src ${sha256(STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
+  const css = style();
+  const csp = `default-src 'none'; script-src ${sha256(script)}; style-src ${sha256(css)}; img-src data:; base-uri 'none'; form-action 'none'`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -91,7 +101,7 @@ export function htmlReport(data: PlotData, view: ViewOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="memprof plot">
 <title>${escapeXml(data.title.replace(/\s+/g, ' ').trim() || 'memory over time')} - memprof</title>
-<style>${STYLE}</style>
+<style>${css}</style>
 </head>
 <body>
 <header>

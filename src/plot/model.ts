@@ -14,9 +14,9 @@ export interface SeriesData {
   label: string;
   color: string;
   /** Seconds from the file's start, increasing. */
-  t: number[];
-  /** MiB. */
-  m: number[];
+  time: number[];
+  /** MiB measured at each time. */
+  memory: number[];
 }
 
 export interface FunctionData {
@@ -29,13 +29,14 @@ export interface FunctionData {
 
 export interface CallData {
   /** Index in `functions`. */
-  f: number;
+  function: number;
   /** Index in `series`: the line the call is drawn on. */
-  s: number;
-  t0: number;
-  t1: number;
-  m0: number;
-  m1: number;
+  series: number;
+  /** Seconds from the file's start, and MiB measured, at the call's entry and exit. */
+  entryTime: number;
+  exitTime: number;
+  entryMemory: number;
+  exitMemory: number;
   /** Nesting level from the file (or computed, for files without one). */
   level: number;
   /** Index in `flameGroups`, and row in that group (0 at the bottom); rows never overlap in time. */
@@ -59,7 +60,8 @@ export interface FileInfo {
 }
 
 export interface PlotData {
-  version: 1;
+  /** The shape of this data (the HTML report embeds it): 2 since its fields have word names (1: t, m, f, s, t0, t1, m0, m1). */
+  version: 2;
   title: string;
   files: FileInfo[];
   series: SeriesData[];
@@ -118,17 +120,17 @@ function fileStart(file: DatFile): number {
  * end in any order) and files without levels (old mprof) never overlap this way.
  */
 function assignRows(calls: CallData[]): number {
-  const order = [...calls].sort((a, b) => a.level - b.level || a.t0 - b.t0 || b.t1 - a.t1);
+  const order = [...calls].sort((a, b) => a.level - b.level || a.entryTime - b.entryTime || b.exitTime - a.exitTime);
   const rows: Array<Array<[number, number]>> = [];
   for (const call of order) {
     let row = call.level;
     for (;;) {
       const taken = rows[row] ?? [];
-      const clash = taken.some(([t0, t1]) => call.t0 < t1 && t0 < call.t1 || (call.t0 === t0 && call.t1 === t1));
+      const clash = taken.some(([entry, exit]) => call.entryTime < exit && entry < call.exitTime || (call.entryTime === entry && call.exitTime === exit));
       if (!clash) break;
       row++;
     }
-    (rows[row] ??= []).push([call.t0, call.t1]);
+    (rows[row] ??= []).push([call.entryTime, call.exitTime]);
     call.row = row;
   }
   return Math.max(1, rows.length);
@@ -190,11 +192,11 @@ export function buildPlotData(files: readonly DatFile[], options: ModelOptions =
         kind,
         label,
         color,
-        t: sorted.map((sample) => round(sample.time - start, 4)),
-        m: sorted.map((sample) => round(sample.mib, 4)),
+        time: sorted.map((sample) => round(sample.time - start, 4)),
+        memory: sorted.map((sample) => round(sample.mib, 4)),
       };
       if (pid !== undefined) entry.pid = pid;
-      for (const time of entry.t) extend(time);
+      for (const time of entry.time) extend(time);
       series.push(entry);
       return entry;
     };
@@ -225,22 +227,22 @@ export function buildPlotData(files: readonly DatFile[], options: ModelOptions =
       const levels = inferLevels(records);
       const placed: CallData[] = records.map((record) => {
         const call: CallData = {
-          f: functionIndex.get(record.name)!,
-          s: line!.id,
-          t0: round(record.t0 - start, 4),
-          t1: round(Math.max(record.t1, record.t0) - start, 4),
-          m0: round(record.mem0, 4),
-          m1: round(record.mem1, 4),
+          function: functionIndex.get(record.name)!,
+          series: line!.id,
+          entryTime: round(record.t0 - start, 4),
+          exitTime: round(Math.max(record.t1, record.t0) - start, 4),
+          entryMemory: round(record.mem0, 4),
+          exitMemory: round(record.mem1, 4),
           level: levels.get(record) ?? 0,
           group,
           row: 0,
         };
         if (pid !== undefined) call.pid = pid;
-        extend(call.t0);
-        extend(call.t1);
+        extend(call.entryTime);
+        extend(call.exitTime);
         return call;
       });
-      placed.sort((a, b) => a.t0 - b.t0 || a.level - b.level);
+      placed.sort((a, b) => a.entryTime - b.entryTime || a.level - b.level);
       const rows = assignRows(placed);
       flameGroups.push({ series: line.id, label: pid === undefined ? (several ? `#${fileIndex + 1} main` : 'main') : `${prefix}pid ${pid}`, rows });
       calls.push(...placed);
@@ -248,7 +250,7 @@ export function buildPlotData(files: readonly DatFile[], options: ModelOptions =
   });
 
   return {
-    version: 1,
+    version: 2,
     title: options.title ?? commonTitle(files),
     files: infos,
     series,

@@ -1,0 +1,151 @@
+// The memory curves: one line per series (with a mark per sample when they are few), its least-
+// squares slope, and its peak in the window: mprof's dashed cross and a label for a recorded
+// process, a small mark for a child.
+import type { SeriesData } from '../model';
+import { formatMiB, px, textElement } from './format';
+import type { Box } from './layout';
+import type { Scales } from './scales';
+import { textWidth } from './text-metrics';
+import type { View } from './view';
+
+export interface Peak {
+  time: number;
+  memory: number;
+}
+
+export interface DrawnSeries {
+  /** Each series' line and slope, then the peak marks, then the peak labels (drawn last, over the brackets). */
+  curves: string[];
+  peakMarks: string[];
+  peakLabels: string[];
+  /** By series id, for the legend: the peak in the window, and the slope (with slopes on). */
+  peaks: Map<number, Peak>;
+  slopes: Map<number, number>;
+}
+
+/** Least-squares line m = a + b t; undefined with fewer than two distinct times. */
+export function leastSquares(t: readonly number[], m: readonly number[]): { slope: number; intercept: number } | undefined {
+  const n = t.length;
+  if (n < 2) return undefined;
+  let st = 0;
+  let sm = 0;
+  for (let i = 0; i < n; i++) {
+    st += t[i];
+    sm += m[i];
+  }
+  const mt = st / n;
+  const mm = sm / n;
+  let stt = 0;
+  let stm = 0;
+  for (let i = 0; i < n; i++) {
+    stt += (t[i] - mt) ** 2;
+    stm += (t[i] - mt) * (m[i] - mm);
+  }
+  if (!(stt > 0)) return undefined;
+  const slope = stm / stt;
+  return { slope, intercept: mm - slope * mt };
+}
+
+/**
+ * Indexes of the samples from..to to draw: all of them when there are few, else the first, lowest,
+ * highest and last of each pixel column, in order: a line that looks the same with far fewer points.
+ */
+export function decimate(series: SeriesData, from: number, to: number, toX: (t: number) => number, columns: number): number[] {
+  const indexes: number[] = [];
+  if (to - from + 1 <= columns * 2) {
+    for (let i = from; i <= to; i++) indexes.push(i);
+    return indexes;
+  }
+  let column = Math.floor(toX(series.time[from]));
+  let low = from;
+  let high = from;
+  let start = from;
+  const flush = (end: number) => {
+    const group = [start, low, high, end].filter((value, index, all) => all.indexOf(value) === index).sort((a, b) => a - b);
+    indexes.push(...group);
+  };
+  for (let i = from + 1; i <= to; i++) {
+    const x = Math.floor(toX(series.time[i]));
+    if (x !== column) {
+      flush(i - 1);
+      column = x;
+      start = low = high = i;
+      continue;
+    }
+    if (series.memory[i] < series.memory[low]) low = i;
+    if (series.memory[i] > series.memory[high]) high = i;
+  }
+  flush(to);
+  return indexes;
+}
+
+export function drawSeries(view: View, scales: Scales, plot: Box): DrawnSeries {
+  const { toX, toY } = scales;
+  const curves: string[] = [];
+  const peaks = new Map<number, Peak>();
+  const slopes = new Map<number, number>();
+  for (const series of view.series) {
+    const [from, to] = view.visible.get(series.id)!;
+    if (series.time.length === 0) continue;
+    // One sample beyond the window at each end, so that the line reaches the plot's edges.
+    const a = Math.max(0, from - 1);
+    const b = Math.min(series.time.length - 1, to + 1);
+    const indexes = decimate(series, a, b, toX, Math.ceil(plot.w));
+    const path = indexes.map((i, n) => `${n === 0 ? 'M' : 'L'}${px(toX(series.time[i]))} ${px(toY(series.memory[i]))}`).join('');
+    curves.push(
+      `<g class="series series-${series.kind}" data-series="${series.id}">` +
+        `<path class="series-line" d="${path}" fill="none" stroke="${series.color}" stroke-width="${series.kind === 'mem' ? 1.8 : 1.4}" stroke-linejoin="round"/>`,
+    );
+    if (to - from + 1 <= plot.w / 5) {
+      const dots = [];
+      for (let i = from; i <= to; i++) dots.push(`M${px(toX(series.time[i]) - 2.5)} ${px(toY(series.memory[i]))}h5M${px(toX(series.time[i]))} ${px(toY(series.memory[i]) - 2.5)}v5`);
+      curves.push(`<path class="samples" d="${dots.join('')}" stroke="${series.color}" stroke-width="1.1" fill="none"/>`);
+    }
+    curves.push('</g>');
+    if (to < from) continue;
+    let peak = from;
+    for (let i = from; i <= to; i++) if (series.memory[i] > series.memory[peak]) peak = i;
+    peaks.set(series.id, { time: series.time[peak], memory: series.memory[peak] });
+    if (!view.slope) continue;
+    const fit = leastSquares(series.time.slice(from, to + 1), series.memory.slice(from, to + 1));
+    if (!fit) continue;
+    slopes.set(series.id, fit.slope);
+    const ta = series.time[from];
+    const tb = series.time[to];
+    curves.push(
+      `<path class="slope" data-series="${series.id}" d="M${px(toX(ta))} ${px(toY(fit.intercept + fit.slope * ta))}L${px(toX(tb))} ${px(toY(fit.intercept + fit.slope * tb))}" stroke="${series.color}" stroke-width="1.3" stroke-dasharray="7 4" fill="none" opacity="0.9"/>`,
+    );
+  }
+  return { curves, ...drawPeaks(view, scales, plot, peaks), peaks, slopes };
+}
+
+function drawPeaks(view: View, { toX, toY }: Scales, plot: Box, peaks: ReadonlyMap<number, Peak>): { peakMarks: string[]; peakLabels: string[] } {
+  const peakMarks: string[] = [];
+  const peakLabels: string[] = [];
+  for (const series of view.series) {
+    const peak = peaks.get(series.id);
+    if (!peak) continue;
+    const x = toX(peak.time);
+    const y = toY(peak.memory);
+    if (series.kind === 'mem') {
+      peakMarks.push(
+        `<g class="peak" data-series="${series.id}"><path d="M${px(plot.x)} ${px(y)}H${px(plot.x + plot.w)}M${px(x)} ${px(plot.y)}V${px(plot.y + plot.h)}" stroke="#d62728" stroke-width="1" stroke-dasharray="5 4" fill="none" opacity="0.75"/>` +
+          `<circle cx="${px(x)}" cy="${px(y)}" r="3.5" fill="#d62728"/></g>`,
+      );
+      const label = `peak ${formatMiB(peak.memory)}${view.data.files.length > 1 ? ` (#${series.file + 1})` : ''}`;
+      // Right of the peak when it fits in the plot, else left of it; white halo over the brackets.
+      const right = x + 6 + textWidth(label, 11, true) <= plot.x + plot.w - 2;
+      peakLabels.push(
+        textElement(
+          right ? x + 6 : x - 6,
+          Math.max(plot.y + 12, y - 6),
+          label,
+          `class="peak-label" data-series="${series.id}" font-size="11" font-weight="bold" fill="#b01e1e" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"${right ? '' : ' text-anchor="end"'}`,
+        ),
+      );
+    } else if (series.kind === 'child') {
+      peakMarks.push(`<path class="peak" data-series="${series.id}" d="M${px(x)} ${px(y - 2)}l-4.5 -7h9z" fill="${series.color}" stroke="#fff" stroke-width="0.8"/>`);
+    }
+  }
+  return { peakMarks, peakLabels };
+}
