@@ -186,7 +186,7 @@ export class CallFrame {
     if (collected < 0) collected += WRAP;
     let allocated = now - this.last + collected - ((ownNow - this.lastOwn) | 0);
     if (allocated < 0) {
-      const share = takeOwnShareOfDrop(this.pendingSlot, -allocated);
+      const share = takeOwnShareOfDrop(counters, this.pendingSlot, -allocated);
       ownNow = counters[this.ownSlot];
       allocated += share;
       if (allocated < 0) {

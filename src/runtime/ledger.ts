@@ -53,14 +53,19 @@ export function total(slot: number): number {
  * inside a collection. Returns the bytes taken as memprof's; the caller charges the rest as freed.
  * Called from samples, rarely: only when a reading goes down.
  */
-export function takeOwnShareOfDrop(pendingSlot: number, drop: number): number {
-  const pending = counters[pendingSlot];
+export function takeOwnShareOfDrop(ledger: Int32Array, pendingSlot: number, drop: number): number {
+  const pending = ledger[pendingSlot];
   if (pending <= 0) return 0;
   const share = pending < drop ? pending : drop;
-  counters[pendingSlot] = 0;
-  totals[pendingSlot] = 0;
-  add(pendingSlot === PENDING_HEAP_USED ? OWN_HEAP_USED : OWN_EXTERNAL, -share);
-  add(OWN_HEAP, -share);
+  ledger[pendingSlot] = 0;
+  ledger[pendingSlot === PENDING_HEAP_USED ? OWN_HEAP_USED : OWN_EXTERNAL] -= share;
+  ledger[OWN_HEAP] -= share;
+  // Tests run frames on ledgers of their own; the totals mirror only the process' ledger.
+  if (ledger === counters) {
+    totals[pendingSlot] = 0;
+    totals[pendingSlot === PENDING_HEAP_USED ? OWN_HEAP_USED : OWN_EXTERNAL] -= share;
+    totals[OWN_HEAP] -= share;
+  }
   return share;
 }
 
