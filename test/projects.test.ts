@@ -3,7 +3,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, ROOT, parseTables } from './helpers';
@@ -71,6 +71,8 @@ test('a JavaScript ES module with the global profile', () => {
 
 test('a Jest project: memprof/jest transformer and matchers', { timeout: 300_000 }, () => {
   const project = installProject('jest-project');
+  // The project allows memprof's install script (npm 11's allowScripts): the tarball builds its addon.
+  assert.ok(existsSync(join(project, 'node_modules/memprof/build/Release/memprof.node')), 'the native addon was not built at install');
   const result = run(project, process.execPath, [join(project, 'node_modules/jest/bin/jest.js'), '--ci', '--json', '--outputFile=result.json']);
   const report = JSON.parse(readFileSync(join(project, 'result.json'), 'utf8'));
   assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
