@@ -23,6 +23,8 @@ interface HotLoopOutput {
   statementsPerCall: number;
   readsPerCall: number;
   firstProfiledNs: number;
+  /** Plain calls per measurement: as many as last about as long as one profiled call. */
+  plainCalls: number;
   rounds: HotLoopRounds;
 }
 
@@ -74,7 +76,8 @@ export function describeHotLoop(result: HotLoopResult): string[] {
   return [
     `hot loop, metric ${result.metric}: ${num(result.iterations)} iterations x 3 statements ` +
       `(${num(result.readsPerCall)} memory reads per call), CPU time, median of ${rounds} interleaved rounds`,
-    `  plain ${duration(result.plainNs)} per call, profiled ${duration(result.profiledNs)} (first, cold call ${duration(result.firstProfiledNs)})`,
+    `  plain ${duration(result.plainNs)} per call (${num(result.plainCalls)} calls per measurement), ` +
+      `profiled ${duration(result.profiledNs)} (first, cold call ${duration(result.firstProfiledNs)})`,
     `  slowdown ${ratio(result.slowdown.median)} (${between(result.slowdown, ratio)}); ` +
       `added ${duration(result.addedNsPerSample.median)} per sample (${between(result.addedNsPerSample, duration)}), ` +
       `${duration(result.addedNsPerStatement.median)} per statement`,

@@ -11,6 +11,8 @@ interface PythonOutput {
   iterations: number;
   statementsPerCall: number;
   readsPerCall: number;
+  /** Plain calls per measurement: as many as last about as long as one profiled call. */
+  plainCalls: number;
   /** CPU ns per call (time.process_time_ns), one entry per round. */
   rounds: { plain: number[]; profiled: number[] };
 }
@@ -70,7 +72,7 @@ export function describePython(outcome: PythonOutcome): string[] {
     `Python memory_profiler ${outcome.memoryProfiler} (Python ${outcome.python}, ${outcome.interpreter}), the same hot loop: ` +
       `${num(outcome.iterations)} iterations x 3 statements (${num(outcome.readsPerCall)} line events per call), ` +
       `CPU time, median of ${outcome.rounds.plain.length} interleaved rounds`,
-    `  plain ${duration(outcome.plainNs)} per call, profiled ${duration(outcome.profiledNs)}`,
+    `  plain ${duration(outcome.plainNs)} per call (${num(outcome.plainCalls)} calls per measurement), profiled ${duration(outcome.profiledNs)}`,
     `  slowdown ${ratio(outcome.slowdown.median)} (${between(outcome.slowdown, ratio)}); ` +
       `added ${duration(outcome.addedNsPerSample.median)} per sample (line event) (${between(outcome.addedNsPerSample, duration)}), ` +
       `${duration(outcome.addedNsPerStatement.median)} per statement`,

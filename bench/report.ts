@@ -178,8 +178,8 @@ export function resultsMarkdown(results: BenchResults): string {
     '',
     '### Ratios',
     '',
-    `CPU time; the median over the rounds (${sizes.rounds} for the loops and the workload, ${sizes.startupRounds} for start-up), ` +
-      'and the lowest and highest round.',
+    `CPU time; the median over the rounds (${sizes.rounds} for the loops and the long-running handler, ` +
+      `${sizes.workloadRounds} for the workload, ${sizes.startupRounds} for start-up), and the lowest and highest round.`,
     '',
     '| Measure | Median | Lowest–highest round | Notes |',
     '|---|---:|---:|---|',

@@ -25,9 +25,11 @@ export interface Sizes {
   heapIterations: number;
   rssIterations: number;
   pythonIterations: number;
-  /** Interleaved rounds of the hot loops, the workload and the long-running handler's timing. */
+  /** Interleaved rounds of the hot loops and the long-running handler's timing. */
   rounds: number;
   workloadRecords: number;
+  /** Interleaved rounds of the workload: garbage collection makes a call's time vary more there. */
+  workloadRounds: number;
   invisibilityCalls: number;
   longRunningCalls: number;
   /** Calls per timed chunk of the long-running handler. */
@@ -46,6 +48,7 @@ const FULL: Sizes = {
   // Odd, so that each median is one round's figure.
   rounds: 9,
   workloadRecords: 30_000,
+  workloadRounds: 15,
   invisibilityCalls: 30,
   longRunningCalls: 100_000,
   longRunningChunk: 2_000,
@@ -59,6 +62,7 @@ const QUICK: Sizes = {
   pythonIterations: 200,
   rounds: 2,
   workloadRecords: 1_000,
+  workloadRounds: 2,
   invisibilityCalls: 6,
   longRunningCalls: 300,
   longRunningChunk: 100,
@@ -125,7 +129,7 @@ function main(): void {
     section(describeHotLoop(rss));
     const python = runPython(sizes.pythonIterations, sizes.rounds);
     section(describePython(python));
-    const workload = runWorkload(sizes.workloadRecords, sizes.rounds, cacheDir);
+    const workload = runWorkload(sizes.workloadRecords, sizes.workloadRounds, cacheDir);
     section(describeWorkload(workload));
     const invisibility = runInvisibility(sizes.invisibilityCalls, cacheDir);
     section(describeInvisibility(invisibility));

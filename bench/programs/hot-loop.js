@@ -50,12 +50,15 @@ function readCost(read, count) {
 
 const reads = metric === 'rss' ? Math.max(1000, iterations) : 1e6;
 const publicRead = metric === 'rss' ? () => process.memoryUsage.rss() : () => v8.getHeapStatistics().used_heap_size;
+// The plain loop is a thousand times faster than the profiled one: one measurement of it times as many
+// calls as last about as long as one profiled call (set after the warm-up round), so that both see
+// the same share of a busy neighbour on a shared core; a few milliseconds of plain calls do not.
+let plainCalls = 9;
 const variants = {
-  // The plain loop takes about a millisecond: one measurement times several calls.
   plain: () =>
     cpuTimeNs(() => {
-      for (let k = 0; k < 9; k++) sink += plain(iterations);
-    }) / 9,
+      for (let k = 0; k < plainCalls; k++) sink += plain(iterations);
+    }) / plainCalls,
   profiled: () => cpuTimeNs(() => void (sink += profiled(iterations))),
   memprofRead: () => readCost(METRICS[metric].read, reads),
   publicRead: () => readCost(publicRead, reads),
@@ -66,7 +69,8 @@ if (profiled(100) !== plain(100)) throw new Error('profiled and plain disagree')
 // The first profiled call runs interpreted code (then on-stack replacement): timed on its own.
 const firstProfiledNs = cpuTimeNs(() => void (sink += profiled(iterations)));
 // One untimed round warms up the other variants (the readers, the plain loop's optimised code).
-interleave(1, variants);
+const warm = interleave(1, variants);
+plainCalls = Math.max(plainCalls, Math.round(warm.profiled[0] / warm.plain[0]));
 const samples = interleave(rounds, variants);
 if (sink < 0) console.log(sink);
 
@@ -79,6 +83,7 @@ console.log(
     // loop header's next test) + at() before `return` + the exit sample.
     readsPerCall: 4 * iterations + 5,
     firstProfiledNs,
+    plainCalls,
     rounds: samples,
   })}`,
 );
