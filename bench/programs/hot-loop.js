@@ -50,9 +50,9 @@ function readCost(read, count) {
 
 const reads = metric === 'rss' ? Math.max(1000, iterations) : 1e6;
 const publicRead = metric === 'rss' ? () => process.memoryUsage.rss() : () => v8.getHeapStatistics().used_heap_size;
-// The plain loop is a thousand times faster than the profiled one: one measurement of it times as many
-// calls as last about as long as one profiled call (set after the warm-up round), so that both see
-// the same share of a busy neighbour on a shared core; a few milliseconds of plain calls do not.
+// The plain loop is a thousand times (or more) faster than the profiled one: one measurement of it
+// times as many calls as last about as long as one profiled call (set after the warm-up round), so
+// that both see the same share of a busy neighbour on a shared core; a few milliseconds would not.
 let plainCalls = 9;
 const variants = {
   plain: () =>
