@@ -2,7 +2,8 @@
 // interpreted) call and in calls running optimised code, against the same statement measured without
 // the sampler; and what a profiled loop that allocates nothing is charged.
 import { join } from 'node:path';
-import { benchResult, bytes, MIB, median, num, PROGRAMS, runNode } from './lib';
+import { benchResult, bytes, MIB, num, PROGRAMS, runNode } from './lib';
+import { median } from './stats';
 
 const mibText = (value: number) => `${(value / MIB).toFixed(2)} MiB`;
 

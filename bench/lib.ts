@@ -1,9 +1,10 @@
 // Shared helpers of the benchmark: where things are, running a program as a user would (a child
-// `node`, with or without memprof's load hook), statistics and number formatting.
+// `node`, with or without memprof's load hook), number formatting. Statistics are in stats.ts.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Spread } from './stats';
 
 /** The repository root (the benchmark runs from dist/bench/). */
 export const ROOT = resolve(__dirname, '..', '..');
@@ -28,8 +29,6 @@ export interface ChildRun {
   status: number | null;
   stdout: string;
   stderr: string;
-  /** Wall-clock time from spawn to exit, in milliseconds. */
-  wallMs: number;
 }
 
 export interface NodeRun {
@@ -52,7 +51,6 @@ export function childEnvironment(extra: Record<string, string | undefined> = {})
 }
 
 export function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): ChildRun {
-  const start = process.hrtime.bigint();
   const child = spawnSync(command, args, {
     cwd: options.cwd ?? ROOT,
     env: options.env ?? childEnvironment(),
@@ -60,9 +58,8 @@ export function run(command: string, args: string[], options: { env?: NodeJS.Pro
     timeout: options.timeoutMs ?? 120_000,
     maxBuffer: 64 * 1024 * 1024,
   });
-  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (child.error) throw child.error;
-  return { status: child.status, stdout: child.stdout, stderr: child.stderr, wallMs };
+  return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
 export function runNode(file: string, options: NodeRun): ChildRun {
@@ -79,13 +76,6 @@ export function benchResult<T>(child: ChildRun, what: string): T {
   return JSON.parse(line.slice('BENCH '.length)) as T;
 }
 
-export function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 export const MIB = 2 ** 20;
 
 /** 1234.5 -> "1,235"; keeps `digits` decimals. */
@@ -98,6 +88,11 @@ export function num(value: number, digits = 0): string {
 export function ratio(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   return value >= 100 ? `${num(value)}x` : value >= 10 ? `${num(value, 1)}x` : `${value.toFixed(2)}x`;
+}
+
+/** A spread's lowest and highest round, formatted by `format`: "1.02x–1.05x". */
+export function between(spread: Spread, format: (value: number) => string): string {
+  return `${format(spread.min)}–${format(spread.max)}`;
 }
 
 /** Nanoseconds, switching to µs / ms / s when large. */

@@ -1,8 +1,10 @@
 // memprof's own memory in a long-running process: a profiled handler called many times, its tables
 // discarded. The heap (after full collections) must stay bounded; the "Mem usage" memprof reports at
-// each call's entry is compared with the true heap at that moment.
+// each call's entry is compared with the true heap at that moment. Then the handler's time per call,
+// profiled against plain, in interleaved rounds.
 import { join } from 'node:path';
-import { benchResult, bytes, duration, num, PROGRAMS, runNode } from './lib';
+import { benchResult, between, bytes, duration, num, PROGRAMS, ratio, runNode } from './lib';
+import { median, perRoundFigure, type Figure } from './stats';
 
 interface Sample {
   calls: number;
@@ -15,13 +17,19 @@ interface Sample {
 interface OwnMemoryOutput {
   calls: number;
   tablesWritten: number;
-  plainNsPerCall: number;
-  profiledNsPerCall: number;
   baselineHeap: number;
   samples: Sample[];
+  /** Calls per timed chunk. */
+  chunk: number;
+  /** CPU ns per call, one entry per round. */
+  rounds: { plain: number[]; profiled: number[] };
 }
 
 export interface OwnMemoryResult extends OwnMemoryOutput {
+  /** Medians over the rounds, CPU ns. */
+  plainNsPerCall: number;
+  profiledNsPerCall: number;
+  slowdown: Figure;
   /** Heap growth between the checkpoint at 1,000 calls (or the first) and the last one. */
   growthBytes: number;
   growthFromCall: number;
@@ -31,11 +39,11 @@ export interface OwnMemoryResult extends OwnMemoryOutput {
   finalEntryErrorBytes: number;
 }
 
-export function runOwnMemory(calls: number, cacheDir: string): OwnMemoryResult {
+export function runOwnMemory(calls: number, rounds: number, chunk: number, cacheDir: string): OwnMemoryResult {
   const child = runNode(join(PROGRAMS, 'long-running.js'), {
     hook: true,
     nodeArgs: ['--expose-gc'],
-    args: [String(calls)],
+    args: [String(calls), String(rounds), String(chunk)],
     env: { MEMPROF_CACHE_DIR: cacheDir },
     timeoutMs: 600_000,
   });
@@ -44,6 +52,9 @@ export function runOwnMemory(calls: number, cacheDir: string): OwnMemoryResult {
   const last = output.samples[output.samples.length - 1];
   return {
     ...output,
+    plainNsPerCall: median(output.rounds.plain),
+    profiledNsPerCall: median(output.rounds.profiled),
+    slowdown: perRoundFigure(output.rounds, (round) => round.profiled / round.plain),
     growthBytes: last.heapBytes - reference.heapBytes,
     growthFromCall: reference.calls,
     maxAboveBaselineBytes: Math.max(...output.samples.map((sample) => sample.heapAboveBaselineBytes)),
@@ -56,7 +67,9 @@ export function describeOwnMemory(result: OwnMemoryResult): string[] {
   const lines = [
     `memprof's own memory: a profiled handler called ${num(result.calls)} times, tables to a stream that discards them ` +
       `(${num(result.tablesWritten)} tables written)`,
-    `  time per call: plain ${duration(result.plainNsPerCall)}, profiled ${duration(result.profiledNsPerCall)} (sampling + table)`,
+    `  time per call (CPU, ${result.rounds.plain.length} interleaved rounds of ${num(result.chunk)} calls): ` +
+      `plain ${duration(result.plainNsPerCall)}, profiled ${duration(result.profiledNsPerCall)} (sampling + table): ` +
+      `${ratio(result.slowdown.median)} (${between(result.slowdown, ratio)})`,
     `  ${'calls'.padStart(9)}  ${'heap after GC'.padStart(13)}  ${'above unprofiled'.padStart(16)}  ${'true heap at entry'.padStart(18)}  ${'reported at entry'.padStart(17)}`,
   ];
   for (const sample of result.samples) {

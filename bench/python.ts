@@ -2,7 +2,8 @@
 // the reference line-level memory profiler, whose cost per line memprof is compared with.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { benchResult, childEnvironment, duration, num, PROGRAMS, ratio, run } from './lib';
+import { benchResult, between, childEnvironment, duration, num, PROGRAMS, ratio, run } from './lib';
+import { median, perRoundFigure, type Figure } from './stats';
 
 interface PythonOutput {
   python: string;
@@ -10,15 +11,20 @@ interface PythonOutput {
   iterations: number;
   statementsPerCall: number;
   readsPerCall: number;
-  plainNs: number;
-  profiledNs: number;
+  /** Plain calls per measurement: as many as last about as long as one profiled call. */
+  plainCalls: number;
+  /** CPU ns per call (time.process_time_ns), one entry per round. */
+  rounds: { plain: number[]; profiled: number[] };
 }
 
 export interface PythonResult extends PythonOutput {
   interpreter: string;
-  slowdown: number;
-  addedNsPerSample: number;
-  addedNsPerStatement: number;
+  /** Medians over the rounds, CPU ns. */
+  plainNs: number;
+  profiledNs: number;
+  slowdown: Figure;
+  addedNsPerSample: Figure;
+  addedNsPerStatement: Figure;
 }
 
 export type PythonOutcome = { skipped: string } | PythonResult;
@@ -35,7 +41,7 @@ function findPython(): string | undefined {
   return undefined;
 }
 
-export function runPython(iterations: number, repetitions: number): PythonOutcome {
+export function runPython(iterations: number, rounds: number): PythonOutcome {
   const interpreter = findPython();
   if (!interpreter) {
     return {
@@ -44,17 +50,19 @@ export function runPython(iterations: number, repetitions: number): PythonOutcom
         'or set MEMPROF_BENCH_PYTHON to an interpreter that has it)',
     };
   }
-  const child = run(interpreter, [join(PROGRAMS, 'hot_loop.py'), String(iterations), String(repetitions)], {
+  const child = run(interpreter, [join(PROGRAMS, 'hot_loop.py'), String(iterations), String(rounds)], {
     env: childEnvironment({ PYTHONDONTWRITEBYTECODE: '1' }),
   });
   const output = benchResult<PythonOutput>(child, 'hot loop under memory_profiler');
-  const added = output.profiledNs - output.plainNs;
+  const samples = output.rounds;
   return {
     ...output,
     interpreter,
-    slowdown: output.profiledNs / output.plainNs,
-    addedNsPerSample: added / output.readsPerCall,
-    addedNsPerStatement: added / output.statementsPerCall,
+    plainNs: median(samples.plain),
+    profiledNs: median(samples.profiled),
+    slowdown: perRoundFigure(samples, (round) => round.profiled / round.plain),
+    addedNsPerSample: perRoundFigure(samples, (round) => (round.profiled - round.plain) / output.readsPerCall),
+    addedNsPerStatement: perRoundFigure(samples, (round) => (round.profiled - round.plain) / output.statementsPerCall),
   };
 }
 
@@ -62,9 +70,11 @@ export function describePython(outcome: PythonOutcome): string[] {
   if ('skipped' in outcome) return [`Python memory_profiler: skipped: ${outcome.skipped}`];
   return [
     `Python memory_profiler ${outcome.memoryProfiler} (Python ${outcome.python}, ${outcome.interpreter}), the same hot loop: ` +
-      `${num(outcome.iterations)} iterations x 3 statements (${num(outcome.readsPerCall)} line events per call)`,
-    `  plain ${duration(outcome.plainNs)} per call, profiled ${duration(outcome.profiledNs)}`,
-    `  slowdown ${ratio(outcome.slowdown)}; added ${duration(outcome.addedNsPerSample)} per sample (line event), ` +
-      `${duration(outcome.addedNsPerStatement)} per statement`,
+      `${num(outcome.iterations)} iterations x 3 statements (${num(outcome.readsPerCall)} line events per call), ` +
+      `CPU time, median of ${outcome.rounds.plain.length} interleaved rounds`,
+    `  plain ${duration(outcome.plainNs)} per call (${num(outcome.plainCalls)} calls per measurement), profiled ${duration(outcome.profiledNs)}`,
+    `  slowdown ${ratio(outcome.slowdown.median)} (${between(outcome.slowdown, ratio)}); ` +
+      `added ${duration(outcome.addedNsPerSample.median)} per sample (line event) (${between(outcome.addedNsPerSample, duration)}), ` +
+      `${duration(outcome.addedNsPerStatement.median)} per statement`,
   ];
 }

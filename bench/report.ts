@@ -1,7 +1,8 @@
-// The closing summary of a run (ratios side by side, targets met or missed) and the same numbers as a
-// Markdown block for docs/benchmarks.md.
-import { bytes, duration, MIB, num, ratio } from './lib';
+// The closing summary of a run (ratios side by side with their range over the rounds, targets met or
+// missed) and the same numbers as a Markdown block for docs/benchmarks.md.
+import { between, bytes, duration, MIB, num, ratio } from './lib';
 import type { BenchResults } from './run';
+import { ratioOfMedians, type Spread } from './stats';
 
 /** Issue 8's targets, as ratios. */
 export const TARGETS = {
@@ -26,8 +27,8 @@ export interface Verdicts {
 
 export function verdicts(results: BenchResults): Verdicts {
   return {
-    heapSample: results.heap.samplePerBareRead <= TARGETS.heapSamplePerRead,
-    startup: results.startup.unmarkedWarm <= TARGETS.startupUnmarkedWarm,
+    heapSample: results.heap.samplePerBareRead.median <= TARGETS.heapSamplePerRead,
+    startup: results.startup.unmarkedWarm.median <= TARGETS.startupUnmarkedWarm,
     invisibility: results.invisibility.met,
     boundedMemory: results.ownMemory.growthBytes <= TARGETS.longRunningGrowthBytes,
     usageExact: Math.abs(results.ownMemory.finalEntryErrorBytes) <= MIB,
@@ -41,69 +42,79 @@ const mib = (value: number) => `${(value / MIB).toFixed(2)} MiB`;
 interface Line {
   what: string;
   value: string;
+  /** The lowest and highest round, for figures measured in rounds. */
+  range?: string;
   note?: string;
 }
+
+/** A ratio measured in rounds: the median as the value, the range beside it. */
+const ratioLine = (what: string, figure: Spread, note?: string): Line => ({
+  what,
+  value: ratio(figure.median),
+  range: between(figure, ratio),
+  note,
+});
 
 function lines(results: BenchResults): Line[] {
   const { heap, rss, python, workload, startup, ownMemory, invisibility } = results;
   const v = verdicts(results);
   const rows: Line[] = [
-    {
-      what: 'hot loop, heap: profiled / plain',
-      value: ratio(heap.slowdown),
-      note: `+${duration(heap.addedNsPerSample)} per sample, +${duration(heap.addedNsPerStatement)} per statement`,
-    },
-    {
-      what: 'hot loop, rss: profiled / plain',
-      value: ratio(rss.slowdown),
-      note: `+${duration(rss.addedNsPerSample)} per sample, +${duration(rss.addedNsPerStatement)} per statement`,
-    },
+    ratioLine(
+      'hot loop, heap: profiled / plain',
+      heap.slowdown,
+      `+${duration(heap.addedNsPerSample.median)} per sample, +${duration(heap.addedNsPerStatement.median)} per statement`,
+    ),
+    ratioLine(
+      'hot loop, rss: profiled / plain',
+      rss.slowdown,
+      `+${duration(rss.addedNsPerSample.median)} per sample, +${duration(rss.addedNsPerStatement.median)} per statement`,
+    ),
   ];
   if ('skipped' in python) {
     rows.push({ what: 'hot loop, Python memory_profiler: profiled / plain', value: 'skipped', note: python.skipped });
   } else {
+    // Python and memprof run in different processes, one after the other: no round pairs them.
+    const pythonOverHeap = ratioOfMedians(python.addedNsPerSample.perRound, heap.addedNsPerSample.perRound);
+    const pythonOverRss = ratioOfMedians(python.addedNsPerSample.perRound, rss.addedNsPerSample.perRound);
     rows.push(
-      {
-        what: 'hot loop, Python memory_profiler: profiled / plain',
-        value: ratio(python.slowdown),
-        note: `+${duration(python.addedNsPerSample)} per line event, +${duration(python.addedNsPerStatement)} per statement`,
-      },
-      {
-        what: 'added time per sample: memory_profiler / memprof heap',
-        value: ratio(python.addedNsPerSample / heap.addedNsPerSample),
-        note: `memprof rss: ${ratio(python.addedNsPerSample / rss.addedNsPerSample)}`,
-      },
+      ratioLine(
+        'hot loop, Python memory_profiler: profiled / plain',
+        python.slowdown,
+        `+${duration(python.addedNsPerSample.median)} per line event, +${duration(python.addedNsPerStatement.median)} per statement`,
+      ),
+      ratioLine(
+        'added time per sample: memory_profiler / memprof heap',
+        pythonOverHeap,
+        `ratio of medians, range from the two ranges; memprof rss: ${ratio(pythonOverRss.median)}`,
+      ),
     );
   }
   rows.push(
-    {
-      what: 'heap sample cost / v8.getHeapStatistics() read',
-      value: ratio(heap.samplePerBareRead),
-      note: `target <= ${TARGETS.heapSamplePerRead}x: ${verdict(v.heapSample)} (read ${duration(heap.bareReadNs)}, sample ${duration(heap.addedNsPerSample)})`,
-    },
-    {
-      what: "heap sample cost / memprof's heap read",
-      value: ratio(heap.samplePerMemprofRead),
-      note: `memprof's read ${duration(heap.memprofReadNs)}`,
-    },
-    {
-      what: 'rss sample cost / process.memoryUsage.rss() read',
-      value: ratio(rss.samplePerBareRead),
-      note: `read ${duration(rss.bareReadNs)}`,
-    },
-    {
-      what: 'workload (JSON + strings, a few MiB): profiled / plain',
-      value: ratio(workload.slowdown),
-      note: `${duration(workload.plainNs)} -> ${duration(workload.profiledNs)}`,
-    },
-    {
-      what: `start-up, ${startup.modules} unmarked modules, warm cache: hook / plain`,
-      value: ratio(startup.unmarkedWarm),
-      note: `target <= ${TARGETS.startupUnmarkedWarm}x: ${verdict(v.startup)}`,
-    },
-    { what: `start-up, ${startup.modules} unmarked modules, cold cache: hook / plain`, value: ratio(startup.unmarkedCold) },
-    { what: 'start-up, one marked file, warm cache: hook / plain', value: ratio(startup.markedWarm) },
-    { what: 'start-up, one marked file, cold cache: hook / plain', value: ratio(startup.markedCold), note: 'Babel loads and compiles' },
+    ratioLine(
+      'heap sample cost / v8.getHeapStatistics() read',
+      heap.samplePerBareRead,
+      `target <= ${TARGETS.heapSamplePerRead}x: ${verdict(v.heapSample)} (read ${duration(heap.bareReadNs)}, sample ${duration(heap.addedNsPerSample.median)})`,
+    ),
+    ratioLine("heap sample cost / memprof's heap read", heap.samplePerMemprofRead, `memprof's read ${duration(heap.memprofReadNs)}`),
+    ratioLine('rss sample cost / process.memoryUsage.rss() read', rss.samplePerBareRead, `read ${duration(rss.bareReadNs)}`),
+    ratioLine(
+      'workload (JSON + strings, a few MiB): profiled / plain',
+      workload.slowdown,
+      `${duration(workload.plainNs)} -> ${duration(workload.profiledNs)}`,
+    ),
+    ratioLine(
+      'long-running handler (small JSON request): profiled / plain',
+      ownMemory.slowdown,
+      `${duration(ownMemory.plainNsPerCall)} -> ${duration(ownMemory.profiledNsPerCall)} per call, table included`,
+    ),
+    ratioLine(
+      `start-up, ${startup.modules} unmarked modules, warm cache: hook / plain`,
+      startup.unmarkedWarm,
+      `target <= ${TARGETS.startupUnmarkedWarm}x: ${verdict(v.startup)}`,
+    ),
+    ratioLine(`start-up, ${startup.modules} unmarked modules, cold cache: hook / plain`, startup.unmarkedCold),
+    ratioLine('start-up, one marked file, warm cache: hook / plain', startup.markedWarm),
+    ratioLine('start-up, one marked file, cold cache: hook / plain', startup.markedCold, 'Babel loads and compiles'),
     {
       what: `memprof's own heap, ${num(ownMemory.calls)} profiled calls`,
       value: bytes(ownMemory.growthBytes),
@@ -136,15 +147,19 @@ export function summaryLines(results: BenchResults): string[] {
   const rows = lines(results);
   const width = Math.max(...rows.map((row) => row.what.length));
   const valueWidth = Math.max(...rows.map((row) => row.value.length));
+  const rangeWidth = Math.max(...rows.map((row) => (row.range ? `(${row.range})`.length : 0)));
   return [
-    'ratios measured in this run',
-    ...rows.map((row) => `  ${row.what.padEnd(width)}  ${row.value.padStart(valueWidth)}${row.note ? `  ${row.note}` : ''}`),
+    `ratios measured in this run: CPU time, median of the rounds (lowest–highest round)`,
+    ...rows.map((row) => {
+      const range = row.range ? `(${row.range})` : '';
+      return `  ${row.what.padEnd(width)}  ${row.value.padStart(valueWidth)}  ${range.padEnd(rangeWidth)}  ${row.note ?? ''}`.trimEnd();
+    }),
   ];
 }
 
 /** The results block of docs/benchmarks.md. */
 export function resultsMarkdown(results: BenchResults): string {
-  const { machine, startup, ownMemory, heap, rss, python, workload, invisibility } = results;
+  const { machine, sizes, startup, ownMemory, heap, rss, python, workload, invisibility } = results;
   const out: string[] = [];
   out.push(
     `Measured ${results.date.slice(0, 10)} with \`npm run bench\` (${results.mode} run, ${num(results.totalSeconds)} s) on:`,
@@ -159,12 +174,21 @@ export function resultsMarkdown(results: BenchResults): string {
   if (!('skipped' in python)) {
     out.push(`| Python | ${python.python} with memory_profiler ${python.memoryProfiler} (Debian python3-memory-profiler) |`);
   }
-  out.push('', '### Ratios', '', '| Measure | Value | Notes |', '|---|---:|---|');
-  for (const row of lines(results)) out.push(`| ${row.what} | ${row.value} | ${row.note ?? ''} |`);
+  out.push(
+    '',
+    '### Ratios',
+    '',
+    `CPU time; the median over the rounds (${sizes.rounds} for the loops and the long-running handler, ` +
+      `${sizes.workloadRounds} for the workload, ${sizes.startupRounds} for start-up), and the lowest and highest round.`,
+    '',
+    '| Measure | Median | Lowest–highest round | Notes |',
+    '|---|---:|---:|---|',
+  );
+  for (const row of lines(results)) out.push(`| ${row.what} | ${row.value} | ${row.range ?? ''} | ${row.note ?? ''} |`);
 
   out.push(
     '',
-    '### Hot loop and read costs',
+    '### Hot loop and read costs (CPU time, medians)',
     '',
     '| | iterations | plain / call | profiled / call | first call | added / sample | added / statement | read (public API) | read (memprof) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -172,34 +196,37 @@ export function resultsMarkdown(results: BenchResults): string {
   for (const loop of [heap, rss]) {
     out.push(
       `| memprof, ${loop.metric} | ${num(loop.iterations)} | ${duration(loop.plainNs)} | ${duration(loop.profiledNs)} | ` +
-        `${duration(loop.firstProfiledNs)} | ${duration(loop.addedNsPerSample)} | ${duration(loop.addedNsPerStatement)} | ` +
+        `${duration(loop.firstProfiledNs)} | ${duration(loop.addedNsPerSample.median)} | ${duration(loop.addedNsPerStatement.median)} | ` +
         `${duration(loop.bareReadNs)} | ${duration(loop.memprofReadNs)} |`,
     );
   }
   if (!('skipped' in python)) {
     out.push(
       `| memory_profiler (RSS) | ${num(python.iterations)} | ${duration(python.plainNs)} | ${duration(python.profiledNs)} | | ` +
-        `${duration(python.addedNsPerSample)} | ${duration(python.addedNsPerStatement)} | | |`,
+        `${duration(python.addedNsPerSample.median)} | ${duration(python.addedNsPerStatement.median)} | | |`,
     );
   }
+  const ms = (value: number) => duration(value * 1e6);
   out.push(
     '',
     `Workload: ${bytes(workload.documentBytes)} of JSON, ${num(workload.records)} records, ${num(workload.readsPerCall)} samples per call: ` +
       `plain ${duration(workload.plainNs)}, profiled ${duration(workload.profiledNs)}.`,
     '',
-    `### Start-up (${startup.modules} modules, median of ${startup.runs} runs, wall time spawn to exit)`,
+    `### Start-up (${startup.modules} modules, CPU time of each run, ${startup.rounds} interleaved rounds)`,
     '',
-    '| Configuration | Median |',
-    '|---|---:|',
+    '| Configuration | Median | Lowest–highest round |',
+    '|---|---:|---:|',
   );
-  for (const [name, ms] of Object.entries(startup.medianMs)) out.push(`| ${name} | ${duration(ms * 1e6)} |`);
+  for (const { name, cpuMs } of startup.configurations) out.push(`| ${name} | ${ms(cpuMs.median)} | ${between(cpuMs, ms)} |`);
   out.push(
     '',
-    `\`require('memprof/register')\` alone, timed inside the process: ${duration(startup.registerLoadMs * 1e6)}.`,
+    `\`require('memprof/register')\` alone, timed inside the process: ${ms(startup.registerLoadMs.median)} ` +
+      `(${between(startup.registerLoadMs, ms)}).`,
     '',
     `### memprof's own memory (${num(ownMemory.calls)} calls of a profiled handler, tables discarded)`,
     '',
-    `Time per call: plain ${duration(ownMemory.plainNsPerCall)}, profiled ${duration(ownMemory.profiledNsPerCall)}.`,
+    `Time per call (CPU, ${ownMemory.rounds.plain.length} interleaved rounds of ${num(ownMemory.chunk)} calls, medians): ` +
+      `plain ${duration(ownMemory.plainNsPerCall)}, profiled ${duration(ownMemory.profiledNsPerCall)}.`,
     '',
     '| Calls | Heap after full GC | Above the unprofiled loop | True heap at entry | "Mem usage" reported at entry |',
     '|---:|---:|---:|---:|---:|',

@@ -7,7 +7,8 @@
 //   --update-docs  rewrite the results block of docs/benchmarks.md with this run's numbers
 //
 // Every profiled program is a file run in a child process with `node -r <repo>/register`, as users run
-// theirs; the ratios printed compare numbers taken in this same run on this same machine.
+// theirs. Times are CPU time, the compared variants run in interleaved rounds (rounds.ts), and each
+// ratio is printed as its median over the rounds with the lowest and highest round (stats.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeHotLoop, runHotLoop, type HotLoopResult } from './hot-loop';
@@ -24,13 +25,18 @@ export interface Sizes {
   heapIterations: number;
   rssIterations: number;
   pythonIterations: number;
-  repetitions: number;
+  /** Interleaved rounds of the hot loops and the long-running handler's timing. */
+  rounds: number;
   workloadRecords: number;
-  workloadRepetitions: number;
+  /** Interleaved rounds of the workload: garbage collection makes a call's time vary more there. */
+  workloadRounds: number;
   invisibilityCalls: number;
   longRunningCalls: number;
+  /** Calls per timed chunk of the long-running handler. */
+  longRunningChunk: number;
   startupModules: number;
-  startupRuns: number;
+  /** Interleaved rounds of start-up runs (each round runs every configuration once). */
+  startupRounds: number;
 }
 
 const FULL: Sizes = {
@@ -39,26 +45,29 @@ const FULL: Sizes = {
   rssIterations: 20_000,
   // memory_profiler costs ~25 µs per line: 5,000 iterations are 20,000 line events, about half a second.
   pythonIterations: 5_000,
-  repetitions: 5,
+  // Odd, so that each median is one round's figure.
+  rounds: 9,
   workloadRecords: 30_000,
-  workloadRepetitions: 7,
+  workloadRounds: 15,
   invisibilityCalls: 30,
   longRunningCalls: 100_000,
+  longRunningChunk: 2_000,
   startupModules: 300,
-  startupRuns: 15,
+  startupRounds: 15,
 };
 
 const QUICK: Sizes = {
   heapIterations: 20_000,
   rssIterations: 300,
   pythonIterations: 200,
-  repetitions: 2,
+  rounds: 2,
   workloadRecords: 1_000,
-  workloadRepetitions: 2,
+  workloadRounds: 2,
   invisibilityCalls: 6,
   longRunningCalls: 300,
+  longRunningChunk: 100,
   startupModules: 20,
-  startupRuns: 1,
+  startupRounds: 2,
 };
 
 export interface BenchResults {
@@ -114,19 +123,19 @@ function main(): void {
   // One transform cache for the programs below, so that only start-up measures cold compiles.
   const cacheDir = temporaryDirectory('cache');
   try {
-    const heap = runHotLoop('heap', sizes.heapIterations, sizes.repetitions, cacheDir);
+    const heap = runHotLoop('heap', sizes.heapIterations, sizes.rounds, cacheDir);
     section(describeHotLoop(heap));
-    const rss = runHotLoop('rss', sizes.rssIterations, sizes.repetitions, cacheDir);
+    const rss = runHotLoop('rss', sizes.rssIterations, sizes.rounds, cacheDir);
     section(describeHotLoop(rss));
-    const python = runPython(sizes.pythonIterations, sizes.repetitions);
+    const python = runPython(sizes.pythonIterations, sizes.rounds);
     section(describePython(python));
-    const workload = runWorkload(sizes.workloadRecords, sizes.workloadRepetitions, cacheDir);
+    const workload = runWorkload(sizes.workloadRecords, sizes.workloadRounds, cacheDir);
     section(describeWorkload(workload));
     const invisibility = runInvisibility(sizes.invisibilityCalls, cacheDir);
     section(describeInvisibility(invisibility));
-    const ownMemory = runOwnMemory(sizes.longRunningCalls, cacheDir);
+    const ownMemory = runOwnMemory(sizes.longRunningCalls, sizes.rounds, sizes.longRunningChunk, cacheDir);
     section(describeOwnMemory(ownMemory));
-    const startup = runStartup(sizes.startupModules, sizes.startupRuns, log);
+    const startup = runStartup(sizes.startupModules, sizes.startupRounds, log);
     log();
 
     const results: BenchResults = {

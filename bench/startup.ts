@@ -1,10 +1,26 @@
 // Start-up: `node -r <memprof>/register main.js` against plain `node main.js`, on a generated project
 // of N CommonJS modules with no markers, and on the same project with one marked file, each with a
-// cold transform cache (an empty MEMPROF_CACHE_DIR) and a warm one. Runs are interleaved round-robin
-// so that a noisy neighbour slows every configuration alike; medians are reported.
+// cold transform cache (an empty MEMPROF_CACHE_DIR) and a warm one. Each run is a child process whose
+// CPU time, from start to its last 'exit' listener, it reports itself (programs/cpu-at-exit.js). Runs
+// are interleaved round-robin, so that a noisy neighbour slows every configuration alike; each ratio
+// is taken within a round, and reported as its median and range over the rounds.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchResult, childEnvironment, duration, median, num, ratio, REGISTER, run, runNode, temporaryDirectory } from './lib';
+import {
+  benchResult,
+  between,
+  childEnvironment,
+  duration,
+  num,
+  PROGRAMS,
+  ratio,
+  REGISTER,
+  run,
+  runNode,
+  temporaryDirectory,
+} from './lib';
+import { interleave } from './rounds';
+import { perRoundFigure, spread, type Figure, type Spread } from './stats';
 
 /** One module of the generated project: a class, some functions, data, two requires. No markers. */
 function moduleSource(index: number): string {
@@ -106,43 +122,56 @@ interface Configuration {
   cache?: 'cold' | 'warm';
 }
 
-const CONFIGURATIONS: Configuration[] = [
-  { name: 'plain node, unmarked project', project: 'unmarked', hook: false },
-  { name: 'memprof hook, unmarked project, cold cache', project: 'unmarked', hook: true, cache: 'cold' },
-  { name: 'memprof hook, unmarked project, warm cache', project: 'unmarked', hook: true, cache: 'warm' },
-  { name: 'plain node, one marked file', project: 'marked', hook: false },
-  { name: 'memprof hook, one marked file, cold cache', project: 'marked', hook: true, cache: 'cold' },
-  { name: 'memprof hook, one marked file, warm cache', project: 'marked', hook: true, cache: 'warm' },
-  { name: 'plain node, empty script', project: 'empty', hook: false },
-  { name: 'memprof hook, empty script', project: 'empty', hook: true, cache: 'warm' },
-];
+const CONFIGURATIONS = {
+  plainUnmarked: { name: 'plain node, unmarked project', project: 'unmarked', hook: false },
+  hookUnmarkedCold: { name: 'memprof hook, unmarked project, cold cache', project: 'unmarked', hook: true, cache: 'cold' },
+  hookUnmarkedWarm: { name: 'memprof hook, unmarked project, warm cache', project: 'unmarked', hook: true, cache: 'warm' },
+  plainMarked: { name: 'plain node, one marked file', project: 'marked', hook: false },
+  hookMarkedCold: { name: 'memprof hook, one marked file, cold cache', project: 'marked', hook: true, cache: 'cold' },
+  hookMarkedWarm: { name: 'memprof hook, one marked file, warm cache', project: 'marked', hook: true, cache: 'warm' },
+  plainEmpty: { name: 'plain node, empty script', project: 'empty', hook: false },
+  hookEmpty: { name: 'memprof hook, empty script', project: 'empty', hook: true, cache: 'warm' },
+} satisfies Record<string, Configuration>;
+
+type ConfigurationId = keyof typeof CONFIGURATIONS;
+const CONFIGURATION_IDS = Object.keys(CONFIGURATIONS) as ConfigurationId[];
 
 export interface StartupResult {
   modules: number;
-  runs: number;
-  /** Median wall time of each configuration, in ms, by name. */
-  medianMs: Record<string, number>;
-  allMs: Record<string, number[]>;
-  unmarkedCold: number;
-  unmarkedWarm: number;
-  markedCold: number;
-  markedWarm: number;
+  rounds: number;
+  /** CPU time of each run, in ms, by configuration and round; `registerLoad` as registerLoadMs. */
+  cpuMs: Record<ConfigurationId | 'registerLoad', number[]>;
+  /** Each configuration's CPU time over the rounds, in ms, in the order they run. */
+  configurations: { name: string; cpuMs: Spread }[];
+  unmarkedCold: Figure;
+  unmarkedWarm: Figure;
+  markedCold: Figure;
+  markedWarm: Figure;
   /** The hook's fixed cost: empty script with the hook minus without, in ms. */
-  emptyAddedMs: number;
-  /** Time to require memprof/register, measured inside the process (median), in ms. */
-  registerLoadMs: number;
+  emptyAddedMs: Figure;
+  /** CPU time to require memprof/register, measured inside a fresh process, in ms. */
+  registerLoadMs: Spread;
 }
 
-/** `require('<repo>/register')` timed inside a fresh process: what the hook adds before any file loads. */
+const CPU_AT_EXIT = join(PROGRAMS, 'cpu-at-exit.js');
+
+/** The CPU time a run reported on its `CPU <microseconds>` line, in ms. */
+function reportedCpuMs(stdout: string, what: string): number {
+  const match = /^CPU (\d+)$/m.exec(stdout);
+  if (!match) throw new Error(`start-up run "${what}" printed no CPU line:\n${stdout}`);
+  return Number(match[1]) / 1000;
+}
+
+/** `require('<repo>/register')` timed (CPU) inside a fresh process: what the hook adds before any file loads. */
 function registerLoadTime(cacheDir: string): number {
   const script =
-    `const start = process.hrtime.bigint(); require(${JSON.stringify(REGISTER)}); ` +
-    `console.log('BENCH ' + JSON.stringify({ ms: Number(process.hrtime.bigint() - start) / 1e6 }));`;
+    `const start = process.cpuUsage(); require(${JSON.stringify(REGISTER)}); const { user, system } = process.cpuUsage(start); ` +
+    `console.log('BENCH ' + JSON.stringify({ ms: (user + system) / 1000 }));`;
   const child = run(process.execPath, ['-e', script], { env: childEnvironment({ MEMPROF_CACHE_DIR: cacheDir }) });
   return benchResult<{ ms: number }>(child, 'loading memprof/register').ms;
 }
 
-export function runStartup(modules: number, runs: number, log: (line: string) => void): StartupResult {
+export function runStartup(modules: number, rounds: number, log: (line: string) => void): StartupResult {
   const projects = {
     unmarked: generateProject(modules, false),
     marked: generateProject(modules, true),
@@ -150,7 +179,6 @@ export function runStartup(modules: number, runs: number, log: (line: string) =>
   };
   writeFileSync(join(projects.empty, 'main.js'), '');
   const warmCaches = new Map<Configuration, string>();
-  const timings = new Map<Configuration, number[]>(CONFIGURATIONS.map((configuration) => [configuration, []]));
 
   const once = (configuration: Configuration): number => {
     const cacheDir =
@@ -160,57 +188,56 @@ export function runStartup(modules: number, runs: number, log: (line: string) =>
     const root = projects[configuration.project];
     const child = runNode(join(root, 'main.js'), {
       hook: configuration.hook,
+      nodeArgs: ['-r', CPU_AT_EXIT],
       cwd: root,
       env: { MEMPROF_CACHE_DIR: cacheDir, MEMPROF_OUTPUT: '/dev/null' },
     });
     if (child.status !== 0 || (configuration.project !== 'empty' && !child.stdout.startsWith('checksum'))) {
       throw new Error(`start-up run "${configuration.name}" failed (exit ${child.status}):\n${child.stdout}\n${child.stderr}`);
     }
-    return child.wallMs;
+    return reportedCpuMs(child.stdout, configuration.name);
   };
 
-  // One untimed round: fills the OS file cache, and the warm transform caches.
-  for (const configuration of CONFIGURATIONS) once(configuration);
-  const registerLoads: number[] = [];
-  for (let round = 0; round < runs; round++) {
-    for (const configuration of CONFIGURATIONS) timings.get(configuration)!.push(once(configuration));
-    registerLoads.push(registerLoadTime(temporaryDirectory('cache-load')));
-  }
+  const variants = {} as Record<ConfigurationId | 'registerLoad', () => number>;
+  for (const id of CONFIGURATION_IDS) variants[id] = () => once(CONFIGURATIONS[id]);
+  variants.registerLoad = () => registerLoadTime(temporaryDirectory('cache-load'));
 
-  const medianMs: Record<string, number> = {};
-  const allMs: Record<string, number[]> = {};
-  for (const [configuration, values] of timings) {
-    medianMs[configuration.name] = median(values);
-    allMs[configuration.name] = values;
-  }
-  const m = (index: number) => medianMs[CONFIGURATIONS[index].name];
+  // One untimed round: fills the OS file cache, and the warm transform caches.
+  interleave(1, variants);
+  const cpuMs = interleave(rounds, variants);
+
   const result: StartupResult = {
     modules,
-    runs,
-    medianMs,
-    allMs,
-    unmarkedCold: m(1) / m(0),
-    unmarkedWarm: m(2) / m(0),
-    markedCold: m(4) / m(3),
-    markedWarm: m(5) / m(3),
-    emptyAddedMs: m(7) - m(6),
-    registerLoadMs: median(registerLoads),
+    rounds,
+    cpuMs,
+    configurations: CONFIGURATION_IDS.map((id) => ({ name: CONFIGURATIONS[id].name, cpuMs: spread(cpuMs[id]) })),
+    unmarkedCold: perRoundFigure(cpuMs, (round) => round.hookUnmarkedCold / round.plainUnmarked),
+    unmarkedWarm: perRoundFigure(cpuMs, (round) => round.hookUnmarkedWarm / round.plainUnmarked),
+    markedCold: perRoundFigure(cpuMs, (round) => round.hookMarkedCold / round.plainMarked),
+    markedWarm: perRoundFigure(cpuMs, (round) => round.hookMarkedWarm / round.plainMarked),
+    emptyAddedMs: perRoundFigure(cpuMs, (round) => round.hookEmpty - round.plainEmpty),
+    registerLoadMs: spread(cpuMs.registerLoad),
   };
   for (const line of describeStartup(result)) log(line);
   return result;
 }
 
+const ms = (value: number) => duration(value * 1e6);
+
 export function describeStartup(result: StartupResult): string[] {
   const lines = [
-    `start-up: generated project of ${num(result.modules)} CommonJS modules, wall time from spawn to exit, ` +
-      `median of ${result.runs} interleaved runs`,
+    `start-up: generated project of ${num(result.modules)} CommonJS modules, CPU time of each run (start to exit), ` +
+      `median and range of ${result.rounds} interleaved rounds`,
   ];
-  for (const [name, ms] of Object.entries(result.medianMs)) lines.push(`  ${name.padEnd(44)} ${duration(ms * 1e6).padStart(9)}`);
+  for (const { name, cpuMs } of result.configurations) {
+    lines.push(`  ${name.padEnd(44)} ${ms(cpuMs.median).padStart(9)}  (${between(cpuMs, ms)})`);
+  }
+  const figure = (value: Figure) => `${ratio(value.median)} (${between(value, ratio)})`;
   lines.push(
-    `  unmarked project: hook / plain ${ratio(result.unmarkedWarm)} (warm cache), ${ratio(result.unmarkedCold)} (cold cache)`,
-    `  one marked file:  hook / plain ${ratio(result.markedWarm)} (warm cache), ${ratio(result.markedCold)} (cold cache)`,
-    `  the hook's fixed cost (empty script): +${duration(result.emptyAddedMs * 1e6)}; ` +
-      `require('memprof/register') inside the process: ${duration(result.registerLoadMs * 1e6)}`,
+    `  unmarked project: hook / plain ${figure(result.unmarkedWarm)} warm cache, ${figure(result.unmarkedCold)} cold cache`,
+    `  one marked file:  hook / plain ${figure(result.markedWarm)} warm cache, ${figure(result.markedCold)} cold cache`,
+    `  the hook's fixed cost (empty script): +${ms(result.emptyAddedMs.median)} (${between(result.emptyAddedMs, ms)}); ` +
+      `require('memprof/register') inside the process: ${ms(result.registerLoadMs.median)}`,
   );
   return lines;
 }

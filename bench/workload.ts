@@ -1,40 +1,49 @@
 // A realistic workload (JSON parse/stringify and string building over a few MiB), profiled against
 // the same body unmarked, in one child process run with memprof's hook.
 import { join } from 'node:path';
-import { benchResult, bytes, duration, num, PROGRAMS, ratio, runNode } from './lib';
+import { benchResult, between, bytes, duration, num, PROGRAMS, ratio, runNode } from './lib';
+import { median, perRoundFigure, type Figure } from './stats';
 
 interface WorkloadOutput {
   records: number;
   documentBytes: number;
   readsPerCall: number;
-  plainNs: number;
-  profiledNs: number;
+  /** CPU ns per call, one entry per round. */
+  rounds: { plain: number[]; profiled: number[] };
 }
 
 export interface WorkloadResult extends WorkloadOutput {
-  slowdown: number;
-  addedNsPerSample: number;
+  /** Medians over the rounds, CPU ns. */
+  plainNs: number;
+  profiledNs: number;
+  slowdown: Figure;
+  addedNsPerSample: Figure;
 }
 
-export function runWorkload(records: number, repetitions: number, cacheDir: string): WorkloadResult {
+export function runWorkload(records: number, rounds: number, cacheDir: string): WorkloadResult {
   const child = runNode(join(PROGRAMS, 'workload.js'), {
     hook: true,
-    args: [String(records), String(repetitions)],
+    nodeArgs: ['--expose-gc'],
+    args: [String(records), String(rounds)],
     env: { MEMPROF_OUTPUT: '/dev/null', MEMPROF_CACHE_DIR: cacheDir },
   });
   const output = benchResult<WorkloadOutput>(child, 'workload');
   return {
     ...output,
-    slowdown: output.profiledNs / output.plainNs,
-    addedNsPerSample: (output.profiledNs - output.plainNs) / output.readsPerCall,
+    plainNs: median(output.rounds.plain),
+    profiledNs: median(output.rounds.profiled),
+    slowdown: perRoundFigure(output.rounds, (round) => round.profiled / round.plain),
+    addedNsPerSample: perRoundFigure(output.rounds, (round) => (round.profiled - round.plain) / output.readsPerCall),
   };
 }
 
 export function describeWorkload(result: WorkloadResult): string[] {
   return [
     `workload: JSON.parse of a ${bytes(result.documentBytes)} document, ${num(result.records)} records aggregated and ` +
-      `written as CSV, JSON.stringify of the result (${num(result.readsPerCall)} samples per call)`,
-    `  plain ${duration(result.plainNs)} per call, profiled ${duration(result.profiledNs)}: slowdown ${ratio(result.slowdown)} ` +
-      `(${duration(result.addedNsPerSample)} per sample)`,
+      `written as CSV, JSON.stringify of the result (${num(result.readsPerCall)} samples per call), ` +
+      `CPU time, median of ${result.rounds.plain.length} interleaved rounds`,
+    `  plain ${duration(result.plainNs)} per call, profiled ${duration(result.profiledNs)}: ` +
+      `slowdown ${ratio(result.slowdown.median)} (${between(result.slowdown, ratio)}), ` +
+      `${duration(result.addedNsPerSample.median)} per sample`,
   ];
 }

@@ -1,6 +1,7 @@
 // Smoke test of the benchmark harness (`npm run bench`): its --quick mode runs every section on tiny
-// sizes and must print each ratio line. No timing is asserted: machines here are noisy, and quick
-// sizes are too small to mean anything; `npm run bench` is where the numbers come from.
+// sizes and must print each ratio line, with its range over the rounds. No timing is asserted: quick
+// sizes are too small to mean anything; `npm run bench` is where the numbers come from. The
+// statistics themselves are unit-tested in bench-stats.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -20,17 +21,20 @@ test('npm run bench -- --quick runs every section and prints the side-by-side ra
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
   const out = run.stdout;
   const ratio = String.raw`[\d,.]+x`;
+  // A ratio measured in rounds: the median, then the lowest and highest round.
+  const figure = String.raw`${ratio}\s+\(${ratio}–${ratio}\)`;
   for (const line of [
-    String.raw`hot loop, heap: profiled / plain\s+${ratio}\s+\+[\d,.]+ \S+ per sample`,
-    String.raw`hot loop, rss: profiled / plain\s+${ratio}`,
-    String.raw`hot loop, Python memory_profiler: profiled / plain\s+(${ratio}|skipped)`,
-    String.raw`heap sample cost / v8\.getHeapStatistics\(\) read\s+${ratio}\s+target <= 1\.5x: (met|MISSED)`,
-    String.raw`heap sample cost / memprof's heap read\s+${ratio}`,
-    String.raw`workload \(JSON \+ strings, a few MiB\): profiled / plain\s+${ratio}`,
-    String.raw`start-up, \d+ unmarked modules, warm cache: hook / plain\s+${ratio}\s+target <= 1\.1x: (met|MISSED)`,
-    String.raw`start-up, \d+ unmarked modules, cold cache: hook / plain\s+${ratio}`,
-    String.raw`start-up, one marked file, warm cache: hook / plain\s+${ratio}`,
-    String.raw`start-up, one marked file, cold cache: hook / plain\s+${ratio}`,
+    String.raw`hot loop, heap: profiled / plain\s+${figure}\s+\+[\d,.]+ \S+ per sample`,
+    String.raw`hot loop, rss: profiled / plain\s+${figure}`,
+    String.raw`hot loop, Python memory_profiler: profiled / plain\s+(${figure}|skipped)`,
+    String.raw`heap sample cost / v8\.getHeapStatistics\(\) read\s+${figure}\s+target <= 1\.5x: (met|MISSED)`,
+    String.raw`heap sample cost / memprof's heap read\s+${figure}`,
+    String.raw`workload \(JSON \+ strings, a few MiB\): profiled / plain\s+${figure}`,
+    String.raw`long-running handler \(small JSON request\): profiled / plain\s+${figure}`,
+    String.raw`start-up, \d+ unmarked modules, warm cache: hook / plain\s+${figure}\s+target <= 1\.1x: (met|MISSED)`,
+    String.raw`start-up, \d+ unmarked modules, cold cache: hook / plain\s+${figure}`,
+    String.raw`start-up, one marked file, warm cache: hook / plain\s+${figure}`,
+    String.raw`start-up, one marked file, cold cache: hook / plain\s+${figure}`,
     String.raw`memprof's own heap, [\d,]+ profiled calls\s+-?[\d,.]+ (B|KiB|MiB)`,
     // The values are the benchmark's business (docs/benchmarks.md); here only that the line is there.
     String.raw`new Array\(1e6\)\.fill\(1\): first call / optimised calls\s+[\d.]+ MiB / ([\d.]+ MiB|none)`,

@@ -1,9 +1,10 @@
 'use strict';
 // The hot loop of the benchmark: 3 simple statements per iteration, profiled (`profiled`, marked) and
 // not (`plain`, the same body). Run by bench/run.ts as a user would run it:
-//   node -r <memprof>/register hot-loop.js <metric> <iterations> <repetitions>
+//   node -r <memprof>/register hot-loop.js <metric> <iterations> <rounds>
 // with MEMPROF_OUTPUT=/dev/null so the tables are formatted and written, then discarded. Prints one
-// line `BENCH <json>`: times per call, and the cost of a bare memory read timed in this same process.
+// line `BENCH <json>`: for each round, the CPU time of a call of each loop and of one bare memory read
+// (memprof's and the public API's), all measured in this same process, the four interleaved.
 const v8 = require('node:v8');
 const { join } = require('node:path');
 
@@ -29,52 +30,60 @@ function plain(n) {
 }
 
 const { METRICS } = require(join(__dirname, '..', '..', 'dist', 'src', 'runtime', 'metrics.js'));
+const { cpuTimeNs, interleave } = require(join(__dirname, '..', '..', 'dist', 'bench', 'rounds.js'));
 
 const metric = process.argv[2] ?? 'heap';
 const iterations = Number(process.argv[3] ?? 1e6);
-const repetitions = Number(process.argv[4] ?? 5);
+const rounds = Number(process.argv[4] ?? 5);
 
-const { elapsedNs, median } = require('./timing');
+// Results flow into `sink`, so that V8 cannot drop a loop whose result is unused.
+let sink = 0;
 
-/** ns per call of `read`, timed over `count` calls in a loop, median of `repetitions` loops. */
+/** CPU ns per call of `read`, over `count` calls in a loop. */
 function readCost(read, count) {
-  const times = [];
-  let sink = 0;
-  for (let r = 0; r < repetitions + 1; r++) {
-    const ns = elapsedNs(() => {
+  return (
+    cpuTimeNs(() => {
       for (let i = 0; i < count; i++) sink += read() > 0 ? 1 : 0;
-    });
-    if (r > 0) times.push(ns / count); // the first loop warms the reader up
-  }
-  if (sink < 0) console.log(sink);
-  return median(times);
+    }) / count
+  );
 }
+
+const reads = metric === 'rss' ? Math.max(1000, iterations) : 1e6;
+const publicRead = metric === 'rss' ? () => process.memoryUsage.rss() : () => v8.getHeapStatistics().used_heap_size;
+// The plain loop is a thousand times (or more) faster than the profiled one: one measurement of it
+// times as many calls as last about as long as one profiled call (set after the warm-up round), so
+// that both see the same share of a busy neighbour on a shared core; a few milliseconds would not.
+let plainCalls = 9;
+const variants = {
+  plain: () =>
+    cpuTimeNs(() => {
+      for (let k = 0; k < plainCalls; k++) sink += plain(iterations);
+    }) / plainCalls,
+  profiled: () => cpuTimeNs(() => void (sink += profiled(iterations))),
+  memprofRead: () => readCost(METRICS[metric].read, reads),
+  publicRead: () => readCost(publicRead, reads),
+};
 
 if (profiled(100) !== plain(100)) throw new Error('profiled and plain disagree');
 
 // The first profiled call runs interpreted code (then on-stack replacement): timed on its own.
-const firstProfiledNs = elapsedNs(() => profiled(iterations));
-const plainNs = [];
-const profiledNs = [];
-for (let r = 0; r < repetitions; r++) {
-  // The plain loop takes about a millisecond: time several calls per repetition.
-  for (let k = 0; k < 9; k++) plainNs.push(elapsedNs(() => plain(iterations)));
-  profiledNs.push(elapsedNs(() => profiled(iterations)));
-}
+const firstProfiledNs = cpuTimeNs(() => void (sink += profiled(iterations)));
+// One untimed round warms up the other variants (the readers, the plain loop's optimised code).
+const warm = interleave(1, variants);
+plainCalls = Math.max(plainCalls, Math.round(warm.profiled[0] / warm.plain[0]));
+const samples = interleave(rounds, variants);
+if (sink < 0) console.log(sink);
 
-const reads = metric === 'rss' ? Math.max(1000, iterations) : 1e6;
-const result = {
-  metric,
-  iterations,
-  statementsPerCall: 3 * iterations,
-  // begin + at() before the 2 statements ahead of the loop + 4 per iteration (3 statements and the
-  // loop header's next test) + at() before `return` + the exit sample.
-  readsPerCall: 4 * iterations + 5,
-  plainNs: median(plainNs),
-  profiledNs: median(profiledNs),
-  firstProfiledNs,
-  memprofReadNs: readCost(METRICS[metric].read, reads),
-};
-if (metric === 'heap') result.getHeapStatisticsNs = readCost(() => v8.getHeapStatistics().used_heap_size, reads);
-if (metric === 'rss') result.memoryUsageRssNs = readCost(() => process.memoryUsage.rss(), reads);
-console.log(`BENCH ${JSON.stringify(result)}`);
+console.log(
+  `BENCH ${JSON.stringify({
+    metric,
+    iterations,
+    statementsPerCall: 3 * iterations,
+    // begin + at() before the 2 statements ahead of the loop + 4 per iteration (3 statements and the
+    // loop header's next test) + at() before `return` + the exit sample.
+    readsPerCall: 4 * iterations + 5,
+    firstProfiledNs,
+    plainCalls,
+    rounds: samples,
+  })}`,
+);

@@ -1,12 +1,11 @@
 """The benchmark's hot loop under Python's memory_profiler, for comparison with memprof.
 
 Same 3 statements per iteration as hot-loop.js, profiled (memory_profiler's @profile, default psutil
-RSS backend, tables to os.devnull) and plain. Usage: python3 hot_loop.py <iterations> <repetitions>.
-Prints one line `BENCH <json>`.
+RSS backend, tables to os.devnull) and plain. Usage: python3 hot_loop.py <iterations> <rounds>.
+Prints one line `BENCH <json>`: the CPU time per call of each, by round.
 """
 import json
 import os
-import statistics
 import sys
 import time
 import types
@@ -27,22 +26,26 @@ def plain(n):
 profiled = profile(types.FunctionType(plain.__code__, globals(), "profiled"), stream=open(os.devnull, "w"))
 
 
-def elapsed_ns(work, n):
-    start = time.perf_counter_ns()
-    work(n)
-    return time.perf_counter_ns() - start
+def cpu_ns(work, n, calls=1):
+    """CPU time (user + system, the process's: like process.cpuUsage() in Node) per call of work(n)."""
+    start = time.process_time_ns()
+    for _ in range(calls):
+        work(n)
+    return (time.process_time_ns() - start) / calls
 
 
 def main():
     iterations = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
-    repetitions = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     if profiled(100) != plain(100):
         raise SystemExit("profiled and plain disagree")
+    # Interleaved rounds, as in hot-loop.js: each round times both, the plain loop over as many calls as
+    # last about as long as one profiled call (from an untimed warm-up round).
+    plain_calls = max(9, round(cpu_ns(profiled, iterations) / cpu_ns(plain, iterations, 9)))
     plain_ns, profiled_ns = [], []
-    for _ in range(repetitions):
-        for _ in range(9):
-            plain_ns.append(elapsed_ns(plain, iterations))
-        profiled_ns.append(elapsed_ns(profiled, iterations))
+    for _ in range(rounds):
+        plain_ns.append(cpu_ns(plain, iterations, plain_calls))
+        profiled_ns.append(cpu_ns(profiled, iterations))
     print("BENCH " + json.dumps({
         "python": sys.version.split()[0],
         "memoryProfiler": memory_profiler_version,
@@ -50,8 +53,8 @@ def main():
         "statementsPerCall": 3 * iterations,
         # memory_profiler samples on each line event: the for line and the 3 statements, per iteration.
         "readsPerCall": 4 * iterations,
-        "plainNs": statistics.median(plain_ns),
-        "profiledNs": statistics.median(profiled_ns),
+        "plainCalls": plain_calls,
+        "rounds": {"plain": plain_ns, "profiled": profiled_ns},
     }))
 
 

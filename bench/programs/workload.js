@@ -1,8 +1,8 @@
 'use strict';
 // A realistic workload, profiled (`profiledReport`, marked) and not (`plainReport`, the same body):
 // parse a JSON document of a few MiB, aggregate it, build a CSV string line by line and serialise a
-// summary. Run by bench/run.ts as:  node -r <memprof>/register workload.js <records> <repetitions>
-// with MEMPROF_OUTPUT=/dev/null. Prints one line `BENCH <json>`.
+// summary. Run by bench/run.ts as:  node --expose-gc -r <memprof>/register workload.js <records> <rounds>
+// with MEMPROF_OUTPUT=/dev/null. Prints one line `BENCH <json>`: the CPU time of each call, by round.
 
 function makeDocument(records) {
   const items = [];
@@ -46,25 +46,25 @@ function plainReport(text) {
   return summary.length + csv.length;
 }
 
-const { elapsedNs, median } = require('./timing');
+const { join } = require('node:path');
+const { cpuTimeNs, interleave } = require(join(__dirname, '..', '..', 'dist', 'bench', 'rounds.js'));
 
 const records = Number(process.argv[2] ?? 30000);
-const repetitions = Number(process.argv[3] ?? 7);
+const rounds = Number(process.argv[3] ?? 7);
 const text = makeDocument(records);
 if (profiledReport(text) !== plainReport(text)) throw new Error('profiled and plain disagree');
 
-const plainNs = [];
-const profiledNs = [];
-for (let r = 0; r < repetitions; r++) {
-  // Alternate which goes first, so that neither always pays for the other's garbage.
-  if (r % 2) {
-    plainNs.push(elapsedNs(() => plainReport(text)));
-    profiledNs.push(elapsedNs(() => profiledReport(text)));
-  } else {
-    profiledNs.push(elapsedNs(() => profiledReport(text)));
-    plainNs.push(elapsedNs(() => plainReport(text)));
-  }
-}
+let sink = 0;
+// Each call starts on a collected heap (gc() before it, untimed): otherwise a call pays, at random, for
+// collecting the few MiB of garbage the one before it left, which swings a call's time by half.
+const timed = (report) => () => {
+  gc();
+  return cpuTimeNs(() => void (sink += report(text)));
+};
+const variants = { plain: timed(plainReport), profiled: timed(profiledReport) };
+interleave(3, variants); // untimed: V8 optimises both functions in the background meanwhile
+const samples = interleave(rounds, variants);
+if (sink < 0) console.log(sink);
 console.log(
   `BENCH ${JSON.stringify({
     records,
@@ -72,7 +72,6 @@ console.log(
     // entry, 4 statements up to the loop, 4 per record (3 statements and the loop's next step), 2
     // after the loop, exit.
     readsPerCall: 4 * records + 8,
-    plainNs: median(plainNs),
-    profiledNs: median(profiledNs),
+    rounds: samples,
   })}`,
 );
