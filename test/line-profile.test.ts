@@ -210,12 +210,14 @@ test('loop lines count every pass through the header, continue or not; labeled r
   assert.doesNotMatch(table.footer, /exception/);
 });
 
-test('a wrapped class or constructor behaves as before; summed whole calls add up their own increments', () => {
+test('a wrapped class or constructor behaves as before; summed whole calls add up their own allocations', () => {
   const run = runNode(join(FIXTURES, 'line-profile/wrapped.js'), { env: { MEMPROF_MAX_TABLES: '0' } });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /^true 1 function true function true 8 0 3$/m);
-  // grow's three calls kept 1 MiB each; the 30 MiB allocated between them are not theirs.
+  // grow's three calls allocated 1 MiB each; the 30 MiB allocated between them are not theirs. (Their
+  // Increment is not asserted: a collection during a call frees older garbage and lowers it, which
+  // made this test fail once in three runs when it checked Increment.)
   const summed = run.stdout.slice(run.stdout.indexOf('Function: grow'));
-  const increment = Number(/Increment\s+(-?[\d.]+) MiB/.exec(summed)?.[1]);
-  assert.ok(Math.abs(increment - 3) < 0.5, `summed increment ${increment} MiB\n${run.stdout}`);
+  const allocated = Number(/Allocated\s+(-?[\d.]+) MiB/.exec(summed)?.[1]);
+  assert.ok(Math.abs(allocated - 3) < 0.1, `summed allocation ${allocated} MiB\n${run.stdout}`);
 });

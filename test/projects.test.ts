@@ -76,7 +76,7 @@ test('a Jest project: memprof/jest transformer and matchers', { timeout: 300_000
   const result = run(project, process.execPath, [join(project, 'node_modules/jest/bin/jest.js'), '--ci', '--json', '--outputFile=result.json']);
   const report = JSON.parse(readFileSync(join(project, 'result.json'), 'utf8'));
   assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
-  assert.equal(report.numPassedTests, 3);
+  assert.equal(report.numPassedTests, 4);
   assert.equal(report.numFailedTests, 0);
   assert.doesNotMatch(result.stderr, /DeprecationWarning/);
 });
@@ -86,7 +86,7 @@ test('a Vitest project: memprof/vitest plugin and matchers', { timeout: 300_000 
   const result = run(project, process.execPath, [join(project, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=json', '--outputFile=result.json']);
   const report = JSON.parse(readFileSync(join(project, 'result.json'), 'utf8'));
   assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
-  assert.equal(report.numPassedTests, 3);
+  assert.equal(report.numPassedTests, 4);
   assert.equal(report.numFailedTests, 0);
 });
 

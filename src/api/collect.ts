@@ -6,6 +6,9 @@ import { forceCollection, METRICS, readAbsolute, hideOwnAllocations } from '../r
 import { openAllocationSpan } from '../runtime/allocation-span';
 import { toCallReport, type CallReport } from '../report/call-report';
 import { isThenable } from '../shared/thenable';
+import { append, own, primordials } from '../shared/primordials';
+
+const { MathMax, PromisePrototypeThen, PromiseResolve } = primordials;
 
 export { isThenable };
 
@@ -52,7 +55,7 @@ function listen(): void {
     ended(_call, result) {
       const collector = scope.getStore();
       if (!collector || result.block) return false;
-      collector.calls.push(toCallReport(result));
+      append(collector.calls, toCallReport(result));
       return !collector.print;
     },
   });
@@ -68,17 +71,20 @@ export function collect<T>(fn: () => T, options?: CollectOptions): Collected<T>;
 export function collect<T>(fn: () => T | Promise<T>, options: CollectOptions = {}): Collected<T> | Promise<Collected<T>> {
   if (typeof fn !== 'function') throw new TypeError(`memprof: collect() expects a function, got ${typeof fn}`);
   listen();
-  const collector: Collector = { calls: [], print: options.print === true };
+  const collector: Collector = { calls: [], print: own(options, 'print') === true };
   const heap = METRICS.heap;
-  if (options.settle !== false) forceCollection();
+  if (own(options, 'settle') !== false) forceCollection();
   const entryBytes = hideOwnAllocations(() => readAbsolute(heap));
   const endSpan = hideOwnAllocations(() => openAllocationSpan(heap));
   const finish = (value: T): Collected<T> =>
     hideOwnAllocations(() => {
       const totals = endSpan();
       const exitBytes = readAbsolute(heap);
-      let peakBytes = Math.max(exitBytes, entryBytes);
-      for (const call of collector.calls) if (call.metric === 'heap' && call.peakBytes > peakBytes) peakBytes = call.peakBytes;
+      let peakBytes = MathMax(exitBytes, entryBytes);
+      for (let index = 0; index < collector.calls.length; index++) {
+        const call = collector.calls[index];
+        if (call.metric === 'heap' && call.peakBytes > peakBytes) peakBytes = call.peakBytes;
+      }
       return {
         value,
         calls: collector.calls,
@@ -91,11 +97,12 @@ export function collect<T>(fn: () => T | Promise<T>, options: CollectOptions = {
       };
     });
   const value = scope.run(collector, fn);
-  if (isThenable(value)) return Promise.resolve(value).then(finish);
+  if (isThenable(value)) return PromisePrototypeThen(PromiseResolve(value), finish);
   return finish(value as T);
 }
 
 /** The report of `line` in a call (undefined if the line did not run). */
 export function lineReport(call: CallReport, line: number) {
-  return call.lines.find((entry) => entry.line === line);
+  for (let index = 0; index < call.lines.length; index++) if (call.lines[index].line === line) return call.lines[index];
+  return undefined;
 }

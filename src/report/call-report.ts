@@ -3,6 +3,9 @@
 import { netBytes, type CallResult } from '../runtime/call-result';
 import type { MetricName } from '../runtime/metrics';
 import { sourceLine } from './source-lines';
+import { append, primordials } from '../shared/primordials';
+
+const { MathRound } = primordials;
 
 export interface LineReport {
   line: number;
@@ -51,6 +54,23 @@ export interface CallReport {
   reentrantCalls?: number;
 }
 
+function lineReports(result: CallResult): LineReport[] {
+  const reports: LineReport[] = [];
+  for (let index = 0; index < result.lines.length; index++) {
+    const line = result.lines[index];
+    append(reports, {
+      line: line.line,
+      source: sourceLine(result.file, line.line),
+      occurrences: line.occurrences,
+      incrementBytes: line.incrementBytes,
+      allocatedBytes: line.allocatedBytes,
+      freedBytes: line.freedBytes,
+      usageBytes: line.usageBytes,
+    });
+  }
+  return reports;
+}
+
 export function toCallReport(result: CallResult): CallReport {
   const summed = result.calls > 0 || result.reentrantCalls > 0;
   return {
@@ -67,19 +87,11 @@ export function toCallReport(result: CallResult): CallReport {
     retainedBytes: result.retainedBytes,
     allocationExact: result.allocationExact,
     peakBytes: result.peakBytes,
-    durationMs: Math.round(result.durationMs * 1000) / 1000,
+    durationMs: MathRound(result.durationMs * 1000) / 1000,
     threw: result.threw,
     lineLevel: result.lineLevel,
     reentrant: result.reentrant,
-    lines: result.lines.map((line) => ({
-      line: line.line,
-      source: sourceLine(result.file, line.line),
-      occurrences: line.occurrences,
-      incrementBytes: line.incrementBytes,
-      allocatedBytes: line.allocatedBytes,
-      freedBytes: line.freedBytes,
-      usageBytes: line.usageBytes,
-    })),
+    lines: lineReports(result),
     ...(summed ? { calls: result.calls, reentrantCalls: result.reentrantCalls } : {}),
   };
 }

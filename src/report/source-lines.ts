@@ -1,22 +1,26 @@
 // Original source text for the "Line Contents" column. The load hook hands over the source it saw;
 // otherwise (e.g. code instrumented by another tool) the file is read from disk when first needed.
-import { readFileSync } from 'node:fs';
+import { primordials } from '../shared/primordials';
 
-const sources = new Map<string, string[]>();
+const { fsReadFileSync, RegExpPrototypeSymbolReplace, RegExpPrototypeSymbolSplit, SafeMap } = primordials;
+const LINE_BREAK = /\r?\n/;
+const TAB = /\t/g;
+
+const sources = new SafeMap<string, string[]>();
 
 export function rememberSource(file: string, source: string): void {
-  sources.set(file, source.split(/\r?\n/));
+  sources.set(file, RegExpPrototypeSymbolSplit(LINE_BREAK, source));
 }
 
 export function sourceLine(file: string, line: number): string {
   let lines = sources.get(file);
   if (!lines) {
     try {
-      lines = readFileSync(file, 'utf8').split(/\r?\n/);
+      lines = RegExpPrototypeSymbolSplit(LINE_BREAK, fsReadFileSync(file, 'utf8'));
     } catch {
       lines = [];
     }
     sources.set(file, lines);
   }
-  return (lines[line - 1] ?? '').replace(/\t/g, '    ');
+  return RegExpPrototypeSymbolReplace(TAB, lines[line - 1] ?? '', '    ');
 }

@@ -3,15 +3,18 @@
 // are summed into one table per function, printed when the process exits (or on printSummaries()).
 import { netBytes, type CallResult, type LineResult } from '../runtime/call-result';
 import type { ResolvedOptions } from '../runtime/options';
+import { append, primordials } from '../shared/primordials';
+
+const { ArrayPrototypeSort, MathMax, SafeMap, processOn } = primordials;
 
 interface Summary {
   printed: number;
   /** Calls summed so far (beyond the printed ones), with their options for printing. */
-  sum?: CallResult;
-  options?: ResolvedOptions;
+  sum: CallResult | undefined;
+  options: ResolvedOptions | undefined;
 }
 
-const summaries = new Map<string, Summary>();
+const summaries = new SafeMap<string, Summary>();
 let exitHookInstalled = false;
 
 /**
@@ -21,7 +24,10 @@ let exitHookInstalled = false;
 export function admitCall(result: CallResult, options: ResolvedOptions, announce: (text: string) => void): 'print' | 'summed' {
   const key = `${result.file}:${result.firstLine}:${result.functionName}`;
   let summary = summaries.get(key);
-  if (!summary) summaries.set(key, (summary = { printed: 0 }));
+  if (!summary) {
+    summary = { printed: 0, sum: undefined, options: undefined };
+    summaries.set(key, summary);
+  }
   if (summary.printed < options.maxTables) {
     summary.printed++;
     return 'print';
@@ -46,9 +52,7 @@ export function admitCall(result: CallResult, options: ResolvedOptions, announce
 function emptySum(first: CallResult): CallResult {
   return {
     ...first,
-    entryBytes: first.entryBytes,
     exitBytes: first.entryBytes,
-    peakBytes: first.peakBytes,
     allocatedBytes: 0,
     freedBytes: 0,
     retainedBytes: first.retainedBytes === null ? null : 0,
@@ -68,7 +72,7 @@ function emptySum(first: CallResult): CallResult {
  */
 function addInto(sum: CallResult, call: CallResult): void {
   sum.exitBytes = call.exitBytes;
-  sum.peakBytes = Math.max(sum.peakBytes, call.peakBytes);
+  sum.peakBytes = MathMax(sum.peakBytes, call.peakBytes);
   sum.threw ||= call.threw;
   if (call.reentrant) {
     sum.reentrantCalls++;
@@ -81,34 +85,41 @@ function addInto(sum: CallResult, call: CallResult): void {
   }
   // Whole-call results have no lines to add up: keep exit minus entry equal to the calls' total.
   if (!sum.lineLevel) sum.entryBytes = sum.exitBytes - netBytes(sum);
-  const byLine = new Map<number, LineResult>(sum.lines.map((line) => [line.line, line]));
-  for (const line of call.lines) {
-    let total = byLine.get(line.line);
+  let added = false;
+  for (let index = 0; index < call.lines.length; index++) {
+    const line = call.lines[index];
+    let total = findLine(sum.lines, line.line);
     if (!total) {
       total = { ...line, occurrences: 0, incrementBytes: 0, allocatedBytes: 0, freedBytes: 0, reentrantAllocatedBytes: 0, reentrantFreedBytes: 0 };
-      sum.lines.push(total);
-      byLine.set(line.line, total);
+      append(sum.lines, total);
+      added = true;
     }
     // What calls of the same function did inside this line, they add themselves. (Without the addon,
     // allocations are estimated per sample and need not add up exactly: never below 0.)
-    const allocated = Math.max(0, line.allocatedBytes - line.reentrantAllocatedBytes);
-    const freed = Math.max(0, line.freedBytes - line.reentrantFreedBytes);
+    const allocated = MathMax(0, line.allocatedBytes - line.reentrantAllocatedBytes);
+    const freed = MathMax(0, line.freedBytes - line.reentrantFreedBytes);
     total.occurrences += line.occurrences;
     total.allocatedBytes += allocated;
     total.freedBytes += freed;
     total.incrementBytes += allocated - freed;
-    total.usageBytes = Math.max(total.usageBytes, line.usageBytes);
+    total.usageBytes = MathMax(total.usageBytes, line.usageBytes);
   }
-  sum.lines.sort((a, b) => a.line - b.line);
+  if (added) ArrayPrototypeSort(sum.lines, (a: LineResult, b: LineResult) => a.line - b.line);
+}
+
+/** Lines are few (one function's): a scan is cheaper than building an index per call. */
+function findLine(lines: LineResult[], line: number): LineResult | undefined {
+  for (let index = 0; index < lines.length; index++) if (lines[index].line === line) return lines[index];
+  return undefined;
 }
 
 /** Takes the pending summed tables (each once). */
 export function takeSummaries(): Array<{ result: CallResult; options: ResolvedOptions }> {
   const pending: Array<{ result: CallResult; options: ResolvedOptions }> = [];
-  for (const summary of summaries.values()) {
-    if (summary.sum && summary.options) pending.push({ result: summary.sum, options: summary.options });
+  summaries.forEach((summary) => {
+    if (summary.sum && summary.options) append(pending, { result: summary.sum, options: summary.options });
     summary.sum = undefined;
-  }
+  });
   return pending;
 }
 
@@ -121,5 +132,5 @@ export function onSummariesDue(print: () => void): void {
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => printPending?.());
+  processOn(process, 'exit', () => printPending?.());
 }

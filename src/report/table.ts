@@ -3,8 +3,11 @@
 //   Filename: ...
 //   Line #  Mem usage  Increment  Allocated  GC  Occurrences  Line Contents
 //   =======================================================================
-import { netBytes, type CallResult } from '../runtime/call-result';
+import { netBytes, type CallResult, type LineResult } from '../runtime/call-result';
 import { sourceLine } from './source-lines';
+import { append, joinStrings, padStart, primordials, repeat } from '../shared/primordials';
+
+const { NumberCtor, NumberPrototypeToFixed, StringPrototypeTrimEnd } = primordials;
 
 const MIB = 1024 * 1024;
 const HEADINGS = ['Line #', 'Mem usage', 'Increment', 'Allocated', 'GC', 'Occurrences', 'Line Contents'];
@@ -15,14 +18,17 @@ const FREED_MARK = '*';
 
 export function mib(bytes: number, precision: number): string {
   // Avoid "-0.0 MiB" for tiny negative deltas.
-  const value = bytes / MIB;
-  const text = value.toFixed(precision);
-  return `${Number(text) === 0 ? (0).toFixed(precision) : text} MiB`;
+  const text = NumberPrototypeToFixed(bytes / MIB, precision);
+  return `${NumberCtor(text) === 0 ? NumberPrototypeToFixed(0, precision) : text} MiB`;
+}
+
+function fixed(value: number, digits: number): string {
+  return NumberPrototypeToFixed(value, digits);
 }
 
 /** Whether a line's freed bytes are worth a mark: they show at the table's precision. */
 function showsFreed(freedBytes: number, precision: number): boolean {
-  return Number((freedBytes / MIB).toFixed(precision)) !== 0;
+  return NumberCtor(NumberPrototypeToFixed(freedBytes / MIB, precision)) !== 0;
 }
 
 /**
@@ -34,35 +40,42 @@ export function formatTable(result: CallResult): string {
   const header = formatHeader(result);
   if (!result.lineLevel) return header + formatWholeCall(result);
 
-  const byLine = new Map(result.lines.map((line) => [line.line, line]));
+  // Lines by offset from the first: no Map, whose methods a program may have replaced.
+  const byLine: Array<LineResult | undefined> = [];
+  for (let index = 0; index < result.lines.length; index++) byLine[result.lines[index].line - result.firstLine] = result.lines[index];
   const p = result.precision;
   const rows: string[][] = [HEADINGS];
   let marked = false;
   for (let line = result.firstLine; line <= result.lastLine; line++) {
-    const stats = byLine.get(line);
+    const stats = byLine[line - result.firstLine];
     const contents = sourceLine(result.file, line);
     if (!stats) {
-      rows.push([String(line), '', '', '', '', '', contents]);
+      append(rows, [`${line}`, '', '', '', '', '', contents]);
       continue;
     }
     const mark = showsFreed(stats.freedBytes, p) ? FREED_MARK : '';
     if (mark) marked = true;
-    rows.push([
-      String(line),
-      mib(stats.usageBytes, p),
-      mib(stats.incrementBytes, p),
-      mib(stats.allocatedBytes, p),
-      mark,
-      String(stats.occurrences),
-      contents,
-    ]);
+    append(rows, [`${line}`, mib(stats.usageBytes, p), mib(stats.incrementBytes, p), mib(stats.allocatedBytes, p), mark, `${stats.occurrences}`, contents]);
   }
   const widths: number[] = [];
-  for (let column = 0; column < NUMERIC_COLUMNS; column++) widths.push(Math.max(...rows.map((row) => row[column].length)));
-  const text = rows.map((row) => (widths.map((width, column) => row[column].padStart(width)).join(GAP) + GAP + row[NUMERIC_COLUMNS]).trimEnd());
-  const rule = '='.repeat(Math.max(...text.map((row) => row.length), 60));
+  for (let column = 0; column < NUMERIC_COLUMNS; column++) {
+    let width = 0;
+    for (let row = 0; row < rows.length; row++) if (rows[row][column].length > width) width = rows[row][column].length;
+    widths[column] = width;
+  }
+  const text: string[] = [];
+  let longest = 60;
+  for (let row = 0; row < rows.length; row++) {
+    const cells: string[] = [];
+    for (let column = 0; column < NUMERIC_COLUMNS; column++) cells[column] = padStart(rows[row][column], widths[column]);
+    const formatted = StringPrototypeTrimEnd(joinStrings(cells, GAP) + GAP + rows[row][NUMERIC_COLUMNS]);
+    if (formatted.length > longest) longest = formatted.length;
+    append(text, formatted);
+  }
+  const body: string[] = [];
+  for (let row = 1; row < text.length; row++) append(body, text[row]);
   const note = marked ? `${FREED_MARK} memory was freed while the line ran (by a garbage collection): Increment = Allocated - freed\n` : '';
-  return `${header}\n${text[0]}\n${rule}\n${text.slice(1).join('\n')}\n\n${note}${formatFooter(result)}\n\n`;
+  return `${header}\n${text[0]}\n${repeat('=', longest)}\n${joinStrings(body, '\n')}\n\n${note}${formatFooter(result)}\n\n`;
 }
 
 function formatHeader(result: CallResult): string {
@@ -92,7 +105,7 @@ function formatFooter(result: CallResult): string {
   const retained = result.retainedBytes === null ? '' : `, retained ${mib(result.retainedBytes, p)}`;
   return (
     `${result.functionName}: ${calls}allocated ${mib(result.allocatedBytes, p)}, freed by GC ${mib(result.freedBytes, p)}, ` +
-    `net ${sign}${mib(net, p)}, peak ${mib(result.peakBytes, p)}${retained}, ${result.durationMs.toFixed(1)} ms${ending}`
+    `net ${sign}${mib(net, p)}, peak ${mib(result.peakBytes, p)}${retained}, ${fixed(result.durationMs, 1)} ms${ending}`
   );
 }
 
@@ -108,6 +121,6 @@ function formatWholeCall(result: CallResult): string {
     `  Freed by GC   ${mib(result.freedBytes, p)}\n` +
     `  Peak seen     ${mib(result.peakBytes, p)}\n` +
     retained +
-    `  Duration      ${result.durationMs.toFixed(1)} ms${result.threw ? ', ended by an exception' : ''}\n\n`
+    `  Duration      ${fixed(result.durationMs, 1)} ms${result.threw ? ', ended by an exception' : ''}\n\n`
   );
 }

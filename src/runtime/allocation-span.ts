@@ -2,8 +2,10 @@
 // runs code it did not instrument. With the native addon the program's collections are counted as they
 // happen; without it, V8's GCProfiler lists them (with heap statistics before and after each one) when
 // the stretch ends. memprof's own work and its forced collections are left out either way.
-import { GCProfiler } from 'node:v8';
 import { forcedCollectionsFreed, freedSoFar, METRICS, ownAllocatedSoFar, ownWorkSoFar, type Metric } from './metrics';
+import { primordials } from '../shared/primordials';
+
+const { v8GCProfiler } = primordials;
 
 export interface AllocationTotals {
   /** Bytes allocated during the stretch, whatever collections reclaimed meanwhile. */
@@ -33,7 +35,7 @@ export function openAllocationSpan(metric: Metric = METRICS.heap): () => Allocat
   // Without the addon (heap metric): GCProfiler lists every collection with the heap before and after.
   // The reading's change plus everything collected, minus memprof's allocations, is what the stretch
   // allocated; memprof's garbage is then counted as freed too (it cannot be told apart here).
-  const profiler = new GCProfiler();
+  const profiler = new v8GCProfiler();
   const forcedBefore = forcedCollectionsFreed();
   const ownAllocatedBefore = ownAllocatedSoFar();
   profiler.start();

@@ -4,6 +4,10 @@
 import type { CallResult } from './call-result';
 import type { ResolvedOptions } from './options';
 import { reportCall } from '../report/output';
+import { append, primordials } from '../shared/primordials';
+import { epochMs } from './clock';
+
+const { ArrayPrototypeIndexOf, ArrayPrototypeSplice, ObjectHasOwn, stderrWrite } = primordials;
 
 export interface CallStart {
   /** Unique within the process. */
@@ -43,18 +47,19 @@ const listeners = state.listeners;
 
 /** Subscribes to profiled calls; returns the unsubscribe function. */
 export function addCallListener(listener: CallListener): () => void {
-  listeners.push(listener);
+  append(listeners, listener);
   return () => {
-    const index = listeners.indexOf(listener);
-    if (index >= 0) listeners.splice(index, 1);
+    const index = ArrayPrototypeIndexOf(listeners, listener);
+    if (index >= 0) ArrayPrototypeSplice(listeners, index, 1);
   };
 }
 
 export function callStarted(functionName: string, file: string, line: number): CallStart {
-  const call: CallStart = { id: state.nextId++, functionName, file, line, depth: state.running++, startedAt: Date.now() };
-  for (const listener of listeners) {
+  const call: CallStart = { id: state.nextId++, functionName, file, line, depth: state.running++, startedAt: epochMs() };
+  for (let index = 0; index < listeners.length; index++) {
+    const listener = listeners[index];
     try {
-      listener.started?.(call);
+      if (ObjectHasOwn(listener, 'started')) listener.started?.(call);
     } catch (error) {
       listenerFailed(error);
     }
@@ -66,9 +71,10 @@ export function callStarted(functionName: string, file: string, line: number): C
 export function callEnded(call: CallStart, result: CallResult, options: ResolvedOptions | null): void {
   state.running--;
   let taken = false;
-  for (const listener of listeners) {
+  for (let index = 0; index < listeners.length; index++) {
+    const listener = listeners[index];
     try {
-      if (listener.ended?.(call, result) === true) taken = true;
+      if (ObjectHasOwn(listener, 'ended') && listener.ended?.(call, result) === true) taken = true;
     } catch (error) {
       listenerFailed(error);
     }
@@ -77,6 +83,10 @@ export function callEnded(call: CallStart, result: CallResult, options: Resolved
 }
 
 function listenerFailed(error: unknown): void {
-  process.stderr.write(`memprof: a call listener failed: ${(error as Error)?.message ?? String(error)}\n`);
+  try {
+    stderrWrite(`memprof: a call listener failed: ${(error as Error)?.message ?? `${error}`}\n`);
+  } catch {
+    // stderr itself is gone; nothing to do.
+  }
 }
 import './recording'; // memprof run's FUNC markers (MEMPROF_RECORD_FILE); last: it subscribes to the listeners above

@@ -16,6 +16,7 @@
 import type { Metric } from './metrics';
 import { beginOwnWork, endOwnWork, takeOwnShareOfDrop } from './ledger';
 import type { CallResult, LineResult } from './call-result';
+import { append, zeros } from '../shared/primordials';
 
 /** Stats are kept flat, four slots per line of the function. */
 const ALLOCATED = 0;
@@ -78,7 +79,7 @@ export class CallFrame {
     private readonly calls: RunningCalls,
     private readonly clock: () => number,
   ) {
-    this.stats = new Array<number>((lastLine - firstLine + 1) * SLOTS).fill(0);
+    this.stats = zeros((lastLine - firstLine + 1) * SLOTS);
     this.stats[OCCURRENCES] = 1;
     this.counters = metric.counters;
     this.freedSlot = metric.freedSlot;
@@ -239,7 +240,7 @@ export class CallFrame {
   private chargeInner(allocated: number, freed: number): void {
     if (!this.inner) {
       beginOwnWork();
-      this.inner = new Array<number>((this.lastLine - this.firstLine + 1) * 2).fill(0);
+      this.inner = zeros((this.lastLine - this.firstLine + 1) * 2);
       endOwnWork();
     }
     const index = (this.pending / SLOTS) * 2;
@@ -263,7 +264,7 @@ export class CallFrame {
       const usage = stats[slot + USAGE];
       if (usage > peak) peak = usage;
       const index = (slot / SLOTS) * 2;
-      lines[lines.length] = {
+      append(lines, {
         line: this.firstLine + slot / SLOTS,
         occurrences: stats[slot + OCCURRENCES],
         incrementBytes: stats[slot + ALLOCATED] - stats[slot + FREED],
@@ -272,7 +273,7 @@ export class CallFrame {
         usageBytes: usage + offset,
         reentrantAllocatedBytes: inner ? inner[index] : 0,
         reentrantFreedBytes: inner ? inner[index + 1] : 0,
-      };
+      });
     }
     return {
       file,

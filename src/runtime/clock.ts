@@ -1,17 +1,16 @@
-// The real clocks, taken from node:perf_hooks when memprof loads. Test frameworks fake the global
-// `Date`, `performance` and `process.hrtime` (jest.useFakeTimers(), sinon); durations and recording
-// timestamps must come from the real clock whatever the program did to those globals.
-import { performance } from 'node:perf_hooks';
+// The real clocks, taken when memprof first loads (see shared/primordials.ts). Test frameworks fake
+// the global `Date`, `performance` and `process.hrtime` (jest.useFakeTimers(), sinon); durations and
+// recording timestamps must come from the real clock whatever the program did to those globals.
+import { primordials } from '../shared/primordials';
 
-const performanceNow = performance.now.bind(performance);
-const timeOrigin = performance.timeOrigin;
+const { PerformanceNow, PerformanceTimeOrigin } = primordials;
 
 /** Milliseconds on a monotonic clock, for durations. */
 export function monotonicMs(): number {
-  return performanceNow();
+  return PerformanceNow();
 }
 
 /** Milliseconds since the epoch (what Date.now() would say if nobody faked it). */
 export function epochMs(): number {
-  return timeOrigin + performanceNow();
+  return PerformanceTimeOrigin + PerformanceNow();
 }

@@ -4,9 +4,28 @@ import { beginOwnWork, endOwnWork, forceCollection, METRICS, type Metric } from 
 import type { ResolvedOptions } from './options';
 import type { AnyFunction } from './marker-forms';
 import { CallFrame, type RunningCalls } from './call-frame';
+import { openAllocationSpan, type AllocationTotals } from './allocation-span';
 import { callEnded, callStarted, type CallStart } from './call-events';
 import { monotonicMs } from './clock';
 import { isThenable } from '../shared/thenable';
+import { primordials } from '../shared/primordials';
+
+const {
+  ErrorCaptureStackTrace,
+  NumberCtor,
+  ObjectDefineProperty,
+  ObjectSetPrototypeOf,
+  PromisePrototypeThen,
+  ReflectApply,
+  ReflectConstruct,
+  RegExpPrototypeExec,
+  RegExpPrototypeSymbolSplit,
+  stderrWrite,
+  timersClearInterval,
+  timersSetInterval,
+} = primordials;
+const LINE_BREAK = /\n/;
+const FRAME_LOCATION = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):\d+\)?\s*$/;
 
 /** How often an async call's memory is sampled while its promise is pending. */
 const ASYNC_SAMPLE_INTERVAL_MS = 10;
@@ -26,8 +45,8 @@ export function wrapFunctionLevel<F extends AnyFunction>(fn: F, options: Resolve
       // `new wrapper()` constructs fn itself (its prototype, its class checks); a subclass of the
       // wrapper keeps its own new.target.
       result = new.target
-        ? Reflect.construct(fn, args, new.target === wrapper ? fn : new.target)
-        : Reflect.apply(fn, this, args);
+        ? ReflectConstruct(fn, args, new.target === wrapper ? fn : new.target)
+        : ReflectApply(fn, this, args);
     } catch (error) {
       call.finish(true);
       throw error;
@@ -39,11 +58,12 @@ export function wrapFunctionLevel<F extends AnyFunction>(fn: F, options: Resolve
     }
     return result;
   };
-  Object.defineProperty(wrapper, 'name', { value: fn.name, configurable: true });
-  Object.defineProperty(wrapper, 'length', { value: fn.length, configurable: true });
+  // Descriptors with every field given, so that none is read from a polluted Object.prototype.
+  ObjectDefineProperty(wrapper, 'name', { value: fn.name, configurable: true, enumerable: false, writable: false });
+  ObjectDefineProperty(wrapper, 'length', { value: fn.length, configurable: true, enumerable: false, writable: false });
   // A wrapped class or constructor: instances are fn's (instanceof either), statics reach fn's.
-  Object.defineProperty(wrapper, 'prototype', { value: fn.prototype, writable: true });
-  Object.setPrototypeOf(wrapper, fn);
+  ObjectDefineProperty(wrapper, 'prototype', { value: fn.prototype, writable: true, enumerable: false, configurable: false });
+  ObjectSetPrototypeOf(wrapper, fn);
   return wrapper as unknown as F;
 }
 
@@ -61,6 +81,8 @@ export interface CallSite {
 class WholeCall {
   private readonly frame: CallFrame;
   private readonly start: CallStart;
+  /** Without the addon, V8's GC profiler counts the call's collections (better than seeing drops). */
+  private readonly span: (() => AllocationTotals) | undefined;
 
   constructor(
     metric: Metric,
@@ -75,24 +97,22 @@ class WholeCall {
     this.frame.calibrate();
     endOwnWork();
     if (options.retained) forceCollection();
+    this.span = metric.exact || metric.name !== 'heap' ? undefined : openAllocationSpan(metric);
     this.frame.begin();
   }
 
   watchUntilSettled(promise: PromiseLike<unknown>): void {
     // Other calls of the wrapper may start while this one is pending: they are not inside it.
     this.frame.detach();
-    const timer = setInterval(() => this.frame.at(this.site.line), ASYNC_SAMPLE_INTERVAL_MS);
+    const timer = timersSetInterval(() => this.frame.at(this.site.line), ASYNC_SAMPLE_INTERVAL_MS);
     timer.unref();
-    promise.then(
-      () => {
-        clearInterval(timer);
-        this.finish(false);
-      },
-      () => {
-        clearInterval(timer);
-        this.finish(true);
-      },
-    );
+    const settled = (threw: boolean) => () => {
+      timersClearInterval(timer);
+      this.finish(threw);
+    };
+    // A native promise's `then` as it was before the program could replace it; any other thenable's own.
+    if (promise instanceof Promise) PromisePrototypeThen(promise, settled(false), settled(true));
+    else promise.then(settled(false), settled(true));
   }
 
   finish(threw: boolean): void {
@@ -100,6 +120,11 @@ class WholeCall {
     beginOwnWork();
     try {
       const result = this.frame.finish(this.name, this.site.file, this.options.precision);
+      if (this.span) {
+        const totals = this.span();
+        result.allocatedBytes = totals.allocatedBytes;
+        result.freedBytes = totals.freedBytes;
+      }
       if (this.options.retained) result.retainedBytes = this.frame.retainedAfterCollection(forceCollection);
       result.lines = [];
       result.lineLevel = false;
@@ -119,7 +144,7 @@ function showHintOnce(): void {
       'for line-by-line tables pass the function itself, profile(function () {...}), or mark its ' +
       'declaration with /** @profile */'
     : 'run with `node -r memprof/register` (or `--import memprof/register`) for line-by-line tables';
-  process.stderr.write(`memprof: measuring whole calls only: ${why}\n`);
+  stderrWrite(`memprof: measuring whole calls only: ${why}\n`);
 }
 
 /** The file and line of the code that called `profile(...)`, from a stack trace. */
@@ -127,10 +152,10 @@ export function callerSite(depth: number): CallSite {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = depth + 2;
-  Error.captureStackTrace(holder);
+  ErrorCaptureStackTrace(holder);
   Error.stackTraceLimit = limit;
-  const frames = (holder.stack ?? '').split('\n').slice(1);
-  const frame = frames[depth] ?? '';
-  const match = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):\d+\)?\s*$/.exec(frame);
-  return match ? { file: match[1], line: Number(match[2]) } : { file: '<unknown>', line: 0 };
+  // The first line is the message; frames follow.
+  const frame = RegExpPrototypeSymbolSplit(LINE_BREAK, holder.stack ?? '')[depth + 1] ?? '';
+  const match = RegExpPrototypeExec(FRAME_LOCATION, frame);
+  return match ? { file: match[1], line: NumberCtor(match[2]) } : { file: '<unknown>', line: 0 };
 }

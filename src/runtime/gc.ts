@@ -1,15 +1,19 @@
 // A way to force a full garbage collection without asking users to start node with --expose-gc:
 // `global.gc` when it exists, else the same function obtained as Jest's leak detector obtains it.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+
+// Taken when memprof loads: a program (or its test framework) may replace these, or the global gc.
+const { setFlagsFromString } = v8;
+const { runInNewContext } = vm;
+const exposedAtLoad = (globalThis as { gc?: () => void }).gc;
 
 let cached: (() => void) | null | undefined;
 
 export function garbageCollector(): (() => void) | undefined {
   if (cached !== undefined) return cached ?? undefined;
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (typeof exposed === 'function') {
-    cached = exposed;
+  if (typeof exposedAtLoad === 'function') {
+    cached = exposedAtLoad;
   } else {
     try {
       setFlagsFromString('--expose-gc');

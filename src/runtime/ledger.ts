@@ -150,7 +150,7 @@ export function hideCollection(collect: () => void): void {
   const ownHeapUsed = counters[OWN_HEAP_USED];
   const ownExternal = counters[OWN_EXTERNAL];
   const ownHeap = counters[OWN_HEAP];
-  const saved = totals.slice(0, PENDING_HEAP_USED);
+  for (let slot = 0; slot < PENDING_HEAP_USED; slot++) savedTotals[slot] = totals[slot];
   const collectedHeapUsed = counters[COLLECTED_HEAP_USED];
   const collectedExternal = counters[COLLECTED_EXTERNAL];
   const heapUsedBeforeCollection = readers.heapUsed();
@@ -164,7 +164,7 @@ export function hideCollection(collect: () => void): void {
     counters[OWN_HEAP_USED] = ownHeapUsed;
     counters[OWN_EXTERNAL] = ownExternal;
     counters[OWN_HEAP] = ownHeap;
-    totals.set(saved, 0);
+    for (let slot = 0; slot < PENDING_HEAP_USED; slot++) totals[slot] = savedTotals[slot];
     // memprof's garbage went with this collection too.
     counters[PENDING_HEAP_USED] = 0;
     counters[PENDING_EXTERNAL] = 0;
@@ -184,6 +184,8 @@ export function hideCollection(collect: () => void): void {
 }
 
 let forcedDrops = 0;
+/** The freed and own totals, kept across a forced collection (allocated once). */
+const savedTotals = new Float64Array(PENDING_HEAP_USED);
 
 /** Bytes (heap metric) the collections memprof forced have freed so far, for GCProfiler estimates. */
 export function forcedCollectionsFreed(): number {

@@ -9,35 +9,47 @@
 export type AnyFunction = (...args: any[]) => any;
 export type MarkerHandler = (...args: unknown[]) => unknown;
 
+import { joinStrings, own, primordials } from '../shared/primordials';
+
+const { ArrayPrototypeIndexOf, ObjectHasOwn } = primordials;
+const ACCESSOR_KINDS = ['method', 'getter', 'setter'];
+
 /** Does the work once the form is known: `name` is a readable label for a decorated method. */
 export type ProfileFunction = (fn: AnyFunction, options: unknown, name?: string) => AnyFunction;
 
 export function applyMarker(args: unknown[], profileFunction: ProfileFunction, options?: unknown): unknown {
-  const [first, second, third] = args;
+  // By index: array destructuring would go through the (replaceable) array iterator.
+  const first = args[0];
+  const second = args[1];
+  const third = args[2];
 
   if (args.length === 3 && isPropertyKey(second) && isDescriptor(third)) {
     const owner = typeof first === 'function' ? first.name : (first as object | null)?.constructor?.name;
-    const name = `${owner ? `${owner}.` : ''}${String(second)}`;
-    if (typeof third.value === 'function') {
-      third.value = profileFunction(third.value, options, name);
+    const name = `${owner ? `${owner}.` : ''}${describeKey(second)}`;
+    // Own properties only: a descriptor without `get` must not find one on Object.prototype.
+    const value = own(third, 'value');
+    const getter = own(third, 'get');
+    const setter = own(third, 'set');
+    if (typeof value === 'function') {
+      third.value = profileFunction(value as AnyFunction, options, name);
       return third;
     }
     // A legacy accessor decorator receives the getter and the setter together and cannot tell which
     // one it was written on: both are profiled.
-    if (typeof third.get === 'function') third.get = profileFunction(third.get, options, `get ${name}`);
-    if (typeof third.set === 'function') third.set = profileFunction(third.set, options, `set ${name}`);
-    if (!third.get && !third.set) throw new TypeError(`memprof: @profile can only decorate methods, getters and setters, not ${name}`);
+    if (typeof getter === 'function') third.get = profileFunction(getter as AnyFunction, options, `get ${name}`);
+    if (typeof setter === 'function') third.set = profileFunction(setter as AnyFunction, options, `set ${name}`);
+    if (!getter && !setter) throw new TypeError(`memprof: @profile can only decorate methods, getters and setters, not ${name}`);
     return third;
   }
 
   if (args.length === 2 && isDecoratorContext(second) && (typeof first === 'function' || first === undefined || typeof first === 'object')) {
-    if (typeof first !== 'function' || !['method', 'getter', 'setter'].includes(second.kind)) {
+    if (typeof first !== 'function' || ArrayPrototypeIndexOf(ACCESSOR_KINDS, second.kind) < 0) {
       throw new TypeError(
-        `memprof: @profile can only decorate methods, getters and setters, not the ${second.kind} ${String(second.name)}` +
+        `memprof: @profile can only decorate methods, getters and setters, not the ${second.kind} ${describeKey(second.name)}` +
           (second.kind === 'field' ? '; for an arrow function in a field, put /** @profile */ before it' : ''),
       );
     }
-    return profileFunction(first as AnyFunction, options, String(second.name));
+    return profileFunction(first as AnyFunction, options, describeKey(second.name));
   }
 
   if (options === undefined) {
@@ -67,8 +79,8 @@ function isDescriptor(value: unknown): value is PropertyDescriptor {
   return (
     value !== null &&
     typeof value === 'object' &&
-    ('value' in value || 'get' in value || 'set' in value) &&
-    'configurable' in value
+    (ObjectHasOwn(value, 'value') || ObjectHasOwn(value, 'get') || ObjectHasOwn(value, 'set')) &&
+    ObjectHasOwn(value, 'configurable')
   );
 }
 
@@ -78,10 +90,16 @@ interface DecoratorContext {
 }
 
 function isDecoratorContext(value: unknown): value is DecoratorContext {
-  return value !== null && typeof value === 'object' && typeof (value as DecoratorContext).kind === 'string' && 'name' in value;
+  return value !== null && typeof value === 'object' && typeof own(value, 'kind') === 'string' && ObjectHasOwn(value, 'name');
 }
 
 function describeArgs(args: unknown[]): string {
   if (args.length === 0) return 'no arguments';
-  return args.map((arg) => (arg === null ? 'null' : typeof arg)).join(', ');
+  const kinds: string[] = [];
+  for (let index = 0; index < args.length; index++) kinds[index] = args[index] === null ? 'null' : typeof args[index];
+  return joinStrings(kinds, ', ');
+}
+
+function describeKey(key: string | symbol): string {
+  return typeof key === 'symbol' ? `Symbol(${key.description ?? ''})` : key;
 }

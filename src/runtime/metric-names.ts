@@ -4,5 +4,8 @@ export const METRIC_NAMES = ['heap', 'rss', 'heapUsed', 'external'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 export function isMetricName(name: unknown): name is MetricName {
-  return typeof name === 'string' && (METRIC_NAMES as readonly string[]).includes(name);
+  // A loop, not includes(): this runs inside profiled programs, which may replace Array methods.
+  if (typeof name !== 'string') return false;
+  for (let index = 0; index < METRIC_NAMES.length; index++) if (METRIC_NAMES[index] === name) return true;
+  return false;
 }

@@ -3,7 +3,6 @@
 // Without it (no compiler at install, MEMPROF_NO_ADDON=1, another Node ABI) everything still works:
 // the metrics fall back to V8's statistics and Allocated becomes an estimate (see metrics.ts).
 import { setFlagsFromString } from 'node:v8';
-import { join } from 'node:path';
 
 export interface NativeAddon {
   /** V8's object spaces (new, old, large objects) + external memory, in bytes. */
@@ -22,7 +21,9 @@ export interface NativeAddon {
 const ABI = 2;
 
 /** Where `npm install` (node-gyp) puts the addon, from dist/src/runtime/. */
-export const ADDON_PATH = join(__dirname, '..', '..', '..', 'build', 'Release', 'memprof.node');
+// Concatenated, not path.join(): the runtime may load after the program replaced Array.prototype.push,
+// which Node 20's path.join uses.
+export const ADDON_PATH = `${__dirname}/../../../build/Release/memprof.node`;
 
 export interface AddonStatus {
   addon: NativeAddon | undefined;

@@ -2,6 +2,9 @@
 // environment variables that set those defaults. Validation errors name the offending option and,
 // when known, the marker's file and line.
 import { isMetricName, METRIC_NAMES, type MetricName } from './metric-names';
+import { environment, joinStrings, own, primordials } from '../shared/primordials';
+
+const { ArrayIsArray, ArrayPrototypeIndexOf, JSONStringify, NumberCtor, NumberIsFinite, NumberIsInteger, ObjectKeys } = primordials;
 
 /** Anything with a `write(string)` method: `process.stderr`, a file stream, a test's collector. */
 export interface TextSink {
@@ -59,25 +62,34 @@ function where(location: string | undefined): string {
 export function resolveOptions(options: unknown, location?: string): ResolvedOptions {
   const defaults = environmentDefaults();
   if (options === undefined || options === null) return defaults;
-  if (typeof options !== 'object' || Array.isArray(options)) {
+  if (typeof options !== 'object' || ArrayIsArray(options)) {
     throw new ProfileOptionsError(`memprof: profile options must be an object, got ${describe(options)}${where(location)}`);
   }
   const given = options as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!KNOWN_OPTIONS.includes(key)) {
+  const keys = ObjectKeys(given);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index];
+    if (ArrayPrototypeIndexOf(KNOWN_OPTIONS, key) < 0) {
       throw new ProfileOptionsError(
-        `memprof: unknown profile option "${key}"${where(location)}; known options: ${KNOWN_OPTIONS.join(', ')}`,
+        `memprof: unknown profile option "${key}"${where(location)}; known options: ${joinStrings(KNOWN_OPTIONS, ', ')}`,
       );
     }
   }
+  // Own properties only: a program may have put any of these names on Object.prototype.
+  const precision = own(given, 'precision');
+  const metric = own(given, 'metric');
+  const breakAt = own(given, 'breakAt');
+  const maxTables = own(given, 'maxTables');
+  const retained = own(given, 'retained');
+  const streamOption = own(given, 'stream');
   const resolved = { ...defaults };
-  if (given.precision !== undefined) resolved.precision = checkPrecision(given.precision, 'option "precision"', location);
-  if (given.metric !== undefined) resolved.metric = checkMetric(given.metric, 'option "metric"', location);
-  if (given.breakAt !== undefined) resolved.breakAtBytes = checkThreshold(given.breakAt, 'option "breakAt"', location);
-  if (given.maxTables !== undefined) resolved.maxTables = checkMaxTables(given.maxTables, 'option "maxTables"', location);
-  if (given.retained !== undefined) resolved.retained = checkBoolean(given.retained, 'option "retained"', location);
-  if (given.stream !== undefined) {
-    const stream = given.stream as TextSink | null;
+  if (precision !== undefined) resolved.precision = checkPrecision(precision, 'option "precision"', location);
+  if (metric !== undefined) resolved.metric = checkMetric(metric, 'option "metric"', location);
+  if (breakAt !== undefined) resolved.breakAtBytes = checkThreshold(breakAt, 'option "breakAt"', location);
+  if (maxTables !== undefined) resolved.maxTables = checkMaxTables(maxTables, 'option "maxTables"', location);
+  if (retained !== undefined) resolved.retained = checkBoolean(retained, 'option "retained"', location);
+  if (streamOption !== undefined) {
+    const stream = streamOption as TextSink | null;
     if (!stream || typeof stream.write !== 'function') {
       throw new ProfileOptionsError(`memprof: option "stream" must have a write() method${where(location)}`);
     }
@@ -87,7 +99,7 @@ export function resolveOptions(options: unknown, location?: string): ResolvedOpt
 }
 
 function checkPrecision(value: unknown, what: string, location?: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 6) {
+  if (typeof value !== 'number' || !NumberIsInteger(value) || value < 0 || value > 6) {
     throw new ProfileOptionsError(`memprof: ${what} must be an integer from 0 to 6, got ${describe(value)}${where(location)}`);
   }
   return value;
@@ -96,7 +108,7 @@ function checkPrecision(value: unknown, what: string, location?: string): number
 function checkMetric(value: unknown, what: string, location?: string): MetricName {
   if (!isMetricName(value)) {
     throw new ProfileOptionsError(
-      `memprof: ${what} must be one of ${METRIC_NAMES.join(', ')}, got ${describe(value)}${where(location)}`,
+      `memprof: ${what} must be one of ${joinStrings(METRIC_NAMES, ', ')}, got ${describe(value)}${where(location)}`,
     );
   }
   return value;
@@ -106,7 +118,7 @@ const MIB = 1024 * 1024;
 const DEFAULT_MAX_TABLES = 20;
 
 function checkMaxTables(value: unknown, what: string, location?: string): number {
-  if (typeof value !== 'number' || !(Number.isInteger(value) || value === Infinity) || value < 0) {
+  if (typeof value !== 'number' || !(NumberIsInteger(value) || value === Infinity) || value < 0) {
     throw new ProfileOptionsError(`memprof: ${what} must be a whole number of tables (0 or more, or Infinity), got ${describe(value)}${where(location)}`);
   }
   return value;
@@ -123,19 +135,19 @@ function checkBoolean(value: unknown, what: string, location?: string): boolean 
 function checkFlag(value: string, name: string): boolean {
   if (value === '1' || value === 'true') return true;
   if (value === '0' || value === 'false') return false;
-  throw new ProfileOptionsError(`memprof: ${name} must be 1 or 0, got ${JSON.stringify(value)}`);
+  throw new ProfileOptionsError(`memprof: ${name} must be 1 or 0, got ${JSONStringify(value)}`);
 }
 
 /** A threshold in MiB, returned in bytes. */
 function checkThreshold(value: unknown, what: string, location?: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+  if (typeof value !== 'number' || !NumberIsFinite(value) || value <= 0) {
     throw new ProfileOptionsError(`memprof: ${what} must be a positive number of MiB, got ${describe(value)}${where(location)}`);
   }
   return value * MIB;
 }
 
 function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return typeof value === 'string' ? JSONStringify(value) : `${typeof value === 'symbol' ? 'a symbol' : value}`;
 }
 
 let cachedDefaults: ResolvedOptions | undefined;
@@ -143,21 +155,21 @@ let cachedEnvKey = '';
 
 /** Defaults from MEMPROF_METRIC and MEMPROF_PRECISION; an invalid value is an error, not ignored. */
 export function environmentDefaults(): ResolvedOptions {
-  const metric = process.env.MEMPROF_METRIC;
-  const precision = process.env.MEMPROF_PRECISION;
-  const breakAt = process.env.MEMPROF_BREAK_AT;
-  const maxTables = process.env.MEMPROF_MAX_TABLES;
-  const retained = process.env.MEMPROF_RETAINED;
+  const metric = environment('MEMPROF_METRIC');
+  const precision = environment('MEMPROF_PRECISION');
+  const breakAt = environment('MEMPROF_BREAK_AT');
+  const maxTables = environment('MEMPROF_MAX_TABLES');
+  const retained = environment('MEMPROF_RETAINED');
   const key = `${metric}\0${precision}\0${breakAt}\0${maxTables}\0${retained}`;
   if (cachedDefaults && key === cachedEnvKey) return { ...cachedDefaults };
   const defaults: ResolvedOptions = {
     metric: metric ? checkMetric(metric, 'MEMPROF_METRIC', undefined) : 'heap',
-    precision: precision ? checkPrecision(Number(precision), 'MEMPROF_PRECISION', undefined) : 1,
+    precision: precision ? checkPrecision(NumberCtor(precision), 'MEMPROF_PRECISION', undefined) : 1,
     stream: undefined,
     maxTables: maxTables
-      ? checkMaxTables(maxTables === 'all' ? Infinity : Number(maxTables), `MEMPROF_MAX_TABLES (${JSON.stringify(maxTables)})`, undefined)
+      ? checkMaxTables(maxTables === 'all' ? Infinity : NumberCtor(maxTables), `MEMPROF_MAX_TABLES (${JSONStringify(maxTables)})`, undefined)
       : DEFAULT_MAX_TABLES,
-    breakAtBytes: breakAt ? checkThreshold(Number(breakAt), `MEMPROF_BREAK_AT (${JSON.stringify(breakAt)})`, undefined) : Infinity,
+    breakAtBytes: breakAt ? checkThreshold(NumberCtor(breakAt), `MEMPROF_BREAK_AT (${JSONStringify(breakAt)})`, undefined) : Infinity,
     retained: retained ? checkFlag(retained, 'MEMPROF_RETAINED') : false,
   };
   cachedDefaults = defaults;

@@ -5,6 +5,9 @@ import { applyMarker, type AnyFunction } from './marker-forms';
 import { callerSite, wrapFunctionLevel } from './function-level';
 import { resolveOptions, type ProfileOptions } from './options';
 import { timestamp as markBlock } from './timestamp';
+import { primordials } from '../shared/primordials';
+
+const { ErrorCaptureStackTrace } = primordials;
 
 /** What `profile(options)` returns: a method decorator for both decorator flavours. */
 export interface ProfileDecorator {
@@ -43,7 +46,7 @@ export function withUserStack<T>(entryPoint: AnyFunction, work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof TypeError) Error.captureStackTrace(error, entryPoint);
+    if (error instanceof TypeError) ErrorCaptureStackTrace(error, entryPoint);
     throw error;
   }
 }

@@ -8,9 +8,13 @@
 // call-events.ts imports this module, so it is active whichever way `profile` was obtained: the
 // global one of the load hook, or one imported from memprof, including from another copy of memprof
 // (each copy activates its own module; they share one state on globalThis, so a call is written once).
-import { openSync, writeSync } from 'node:fs';
 import { addCallListener, type CallListener, type CallStart } from './call-events';
 import { RECORD_ENV } from '../record/channel-env';
+import { epochMs } from './clock';
+import { environment, primordials } from '../shared/primordials';
+
+const { NumberCtor, NumberIsFinite, NumberPrototypeToFixed, RegExpPrototypeSymbolReplace, SafeMap, fsOpenSync, fsWriteSync, processOn, processRss, stderrWrite } = primordials;
+const WHITESPACE = /\s+/g;
 
 interface OpenCall {
   name: string;
@@ -38,49 +42,52 @@ const CHANNEL_KEY = Symbol.for('memprof.recording');
 const MIB = 1024 * 1024;
 
 function nowSeconds(): number {
-  return (performance.timeOrigin + performance.now()) / 1000;
+  return epochMs() / 1000;
 }
 
 /** Memory in MiB, measured as the sampler measures the process' line. */
 function memoryReader(): () => number {
-  const backend = process.env[RECORD_ENV.backend];
+  const backend = environment(RECORD_ENV.backend);
   const measure = backend === 'pss' || backend === 'uss' ? backend : 'rss';
-  const withChildren = process.env[RECORD_ENV.includeChildren] === '1';
-  if (measure === 'rss' && !withChildren) return () => process.memoryUsage.rss() / MIB;
+  const withChildren = environment(RECORD_ENV.includeChildren) === '1';
+  if (measure === 'rss' && !withChildren) return () => processRss() / MIB;
   // Only these rarer modes need /proc parsing: load it only then.
   const proc = require('../record/proc') as typeof import('../record/proc');
   return () => {
     let bytes = proc.processMemory(process.pid, measure) ?? 0;
-    if (withChildren) for (const pid of proc.descendants(process.pid)) bytes += proc.processMemory(pid, measure) ?? 0;
+    if (withChildren) {
+      const pids = proc.descendants(process.pid);
+      for (let index = 0; index < pids.length; index++) bytes += proc.processMemory(pids[index], measure) ?? 0;
+    }
     return bytes / MIB;
   };
 }
 
 function fixed4(value: number): string {
-  return (Number.isFinite(value) ? value : 0).toFixed(4);
+  return NumberPrototypeToFixed(NumberIsFinite(value) ? value : 0, 4);
 }
 
 function writeLine(channel: SharedChannel, call: OpenCall, mem1: number, t1: number): void {
   if (channel.failed) return;
-  const name = call.name.replace(/\s+/g, '_') || '(anonymous)';
+  const name = RegExpPrototypeSymbolReplace(WHITESPACE, call.name, '_') || '(anonymous)';
   const line = `${channel.keyword} ${name} ${fixed4(call.mem0)} ${fixed4(call.t0)} ${fixed4(mem1)} ${fixed4(t1)} ${call.level}\n`;
   try {
-    channel.fd ??= openSync(channel.file, 'a');
-    writeSync(channel.fd, line);
+    channel.fd ??= fsOpenSync(channel.file, 'a');
+    fsWriteSync(channel.fd, line);
   } catch (error) {
     channel.failed = true;
-    process.stderr.write(`memprof: cannot write function markers to ${channel.file}: ${(error as Error).message}\n`);
+    stderrWrite(`memprof: cannot write function markers to ${channel.file}: ${(error as Error).message}\n`);
   }
 }
 
 function createChannel(file: string): SharedChannel {
-  const recorder = Number(process.env[RECORD_ENV.parent]);
+  const recorder = NumberCtor(environment(RECORD_ENV.parent));
   const channel: SharedChannel = {
     file,
     fd: undefined,
     failed: false,
     running: 0,
-    open: new Map(),
+    open: new SafeMap(),
     keyword: process.ppid === recorder ? 'FUNC' : `CHLDFUNC ${process.pid}`,
     memory: memoryReader(),
     subscribedWith: new Set(),
@@ -94,16 +101,16 @@ function createChannel(file: string): SharedChannel {
         const open = channel.open.get(call);
         if (!open) return;
         channel.open.delete(call);
-        channel.running = Math.max(0, channel.running - 1);
+        channel.running = channel.running > 0 ? channel.running - 1 : 0;
         writeLine(channel, open, channel.memory(), nowSeconds());
       },
     },
   };
   // A call still running when the process exits (process.exit() inside it, say) ends there.
-  process.on('exit', () => {
+  processOn(process, 'exit', () => {
     const t1 = nowSeconds();
     const mem1 = channel.memory();
-    for (const open of channel.open.values()) writeLine(channel, open, mem1, t1);
+    channel.open.forEach((open) => writeLine(channel, open, mem1, t1));
     channel.open.clear();
   });
   return channel;
@@ -111,7 +118,7 @@ function createChannel(file: string): SharedChannel {
 
 /** Subscribes this copy of memprof to the process' recording channel, if `memprof run` asked for one. */
 export function activateRecording(env: NodeJS.ProcessEnv = process.env): boolean {
-  const file = env[RECORD_ENV.file];
+  const file = env === process.env ? environment(RECORD_ENV.file) : env[RECORD_ENV.file];
   if (!file) return false;
   const global = globalThis as Record<symbol, SharedChannel | undefined>;
   const channel = (global[CHANNEL_KEY] ??= createChannel(file));

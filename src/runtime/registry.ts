@@ -10,6 +10,7 @@ import { applyMarker, type MarkerHandler, type ProfileFunction } from './marker-
 import { callEnded, callStarted, type CallStart } from './call-events';
 import { rehearseReport } from '../report/output';
 import { withUserStack } from './profile';
+import { append } from '../shared/primordials';
 
 /** Emitted by the instrumenter for each profiled function: name, marker line, closing-brace line. */
 export type FunctionEntry = [name: string, firstLine: number, lastLine: number];
@@ -159,7 +160,11 @@ export class InstrumentedFile {
   readonly functions: ProfiledFunction[];
 
   constructor(readonly file: string, entries: FunctionEntry[]) {
-    this.functions = entries.map(([name, first, last]) => new ProfiledFunction(file, name, first, last));
+    this.functions = [];
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index];
+      append(this.functions, new ProfiledFunction(file, entry[0], entry[1], entry[2]));
+    }
   }
 
   /** `generator`: the call can also end early by its consumer's return(), which is not a throw. */

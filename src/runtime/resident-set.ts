@@ -1,10 +1,14 @@
 // The resident set size, for the rss metric. process.memoryUsage.rss() costs about 7 µs; on Linux,
 // /proc/self/statm read through a descriptor kept open into a buffer kept allocated costs about 1 µs
 // and allocates nothing. Elsewhere, or if /proc misbehaves, Node's own reader is used.
-import { closeSync, openSync, readSync } from 'node:fs';
+import * as fs from 'node:fs';
+
+// Taken when memprof loads: a program may mock fs later.
+const { closeSync, openSync, readSync } = fs;
+const rssOfProcess = process.memoryUsage.rss;
 
 export function openResidentSetReader(): () => number {
-  const fallback = () => process.memoryUsage.rss();
+  const fallback = () => rssOfProcess();
   if (process.platform !== 'linux') return fallback;
   let fd: number;
   try {

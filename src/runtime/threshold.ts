@@ -1,9 +1,12 @@
 // Debugging by a memory threshold (memory_profiler's --pdb-mmem, without re-running the line): the
 // first time a profiled call's memory passes `breakAt`, say where, keep a heap snapshot for Chrome
 // DevTools, and pause in the debugger if one is attached. Then the program simply continues.
-import { writeHeapSnapshot } from 'node:v8';
 import { join } from 'node:path';
 import { hideOwnAllocations } from './metrics';
+import { epochMs } from './clock';
+import { environment, primordials } from '../shared/primordials';
+
+const { ErrorCaptureStackTrace, MathRound, StringPrototypeIndexOf, NumberPrototypeToFixed, StringPrototypeSlice, stderrWrite, v8WriteHeapSnapshot } = primordials;
 
 const MIB = 1024 * 1024;
 let fired = false;
@@ -36,23 +39,23 @@ export function thresholdCrossed(crossing: ThresholdCrossing): void {
 
 function report(crossing: ThresholdCrossing): void {
   const holder: { stack?: string } = {};
-  Error.captureStackTrace(holder, crossing.reportedFrom);
-  const stack = (holder.stack ?? '').split('\n').slice(1).join('\n');
+  ErrorCaptureStackTrace(holder, crossing.reportedFrom);
+  const trace = holder.stack ?? '';
+  // Without the first line, the message: the frames only.
+  const firstBreak = StringPrototypeIndexOf(trace, '\n');
+  const stack = firstBreak < 0 ? '' : StringPrototypeSlice(trace, firstBreak + 1);
   const where = `${crossing.file}:${crossing.line}`;
-  const lines = [
-    `memprof: ${crossing.metric} passed ${mib(crossing.thresholdBytes)} (now ${mib(crossing.valueBytes)}) at ${where} in ${crossing.functionName}`,
-    stack,
-  ];
+  let text = `memprof: ${crossing.metric} passed ${mib(crossing.thresholdBytes)} (now ${mib(crossing.valueBytes)}) at ${where} in ${crossing.functionName}\n${stack}\n`;
   try {
-    const directory = process.env.MEMPROF_SNAPSHOT_DIR || process.cwd();
-    const path = writeHeapSnapshot(join(directory, `memprof-${process.pid}-${Date.now()}.heapsnapshot`));
-    lines.push(`memprof: heap snapshot written to ${path} (open it in Chrome DevTools, Memory tab)`);
+    const directory = environment('MEMPROF_SNAPSHOT_DIR') || process.cwd();
+    const path = v8WriteHeapSnapshot(join(directory, `memprof-${process.pid}-${MathRound(epochMs())}.heapsnapshot`));
+    text += `memprof: heap snapshot written to ${path} (open it in Chrome DevTools, Memory tab)\n`;
   } catch (error) {
-    lines.push(`memprof: could not write a heap snapshot: ${(error as Error).message}`);
+    text += `memprof: could not write a heap snapshot: ${(error as Error).message}\n`;
   }
-  process.stderr.write(`${lines.join('\n')}\n`);
+  stderrWrite(text);
 }
 
 function mib(bytes: number): string {
-  return `${(bytes / MIB).toFixed(1)} MiB`;
+  return `${NumberPrototypeToFixed(bytes / MIB, 1)} MiB`;
 }

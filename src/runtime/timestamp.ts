@@ -8,6 +8,9 @@ import { callerSite } from './function-level';
 import { beginOwnWork, endOwnWork, METRICS } from './metrics';
 import { CallFrame } from './call-frame';
 import { monotonicMs } from './clock';
+import { primordials } from '../shared/primordials';
+
+const { JSONStringify, PromisePrototypeThen, StringPrototypeTrim, SymbolDispose } = primordials;
 
 export interface TimestampBlock {
   /** Ends the block (later calls do nothing). */
@@ -18,8 +21,8 @@ export interface TimestampBlock {
 export function timestamp(name: string): TimestampBlock;
 export function timestamp<T>(name: string, block: () => T): T;
 export function timestamp<T>(name: string, block?: () => T): TimestampBlock | T {
-  if (typeof name !== 'string' || name.trim() === '') {
-    throw new TypeError(`memprof: profile.timestamp(name) needs a non-empty name, got ${JSON.stringify(name)}`);
+  if (typeof name !== 'string' || StringPrototypeTrim(name) === '') {
+    throw new TypeError(`memprof: profile.timestamp(name) needs a non-empty name, got ${JSONStringify(name)}`);
   }
   if (block !== undefined && typeof block !== 'function') {
     throw new TypeError(`memprof: profile.timestamp(name, block) expects a function as block, got ${typeof block}`);
@@ -35,7 +38,8 @@ export function timestamp<T>(name: string, block?: () => T): TimestampBlock | T 
     throw error;
   }
   if (value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') {
-    (value as unknown as PromiseLike<unknown>).then(handle.end, handle.end);
+    if (value instanceof Promise) PromisePrototypeThen(value, handle.end, handle.end);
+    else (value as unknown as PromiseLike<unknown>).then(handle.end, handle.end);
   } else {
     handle.end();
   }
@@ -65,5 +69,5 @@ function openBlock(name: string, file: string, line: number): TimestampBlock {
       endOwnWork();
     }
   };
-  return { end, [Symbol.dispose]: end };
+  return { end, [SymbolDispose]: end } as unknown as TimestampBlock;
 }

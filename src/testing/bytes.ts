@@ -1,4 +1,9 @@
 // Byte amounts as people write them in tests: 1048576, '1 MiB', '1.5MB', '512 KiB'.
+import { primordials } from '../shared/primordials';
+
+const { JSONStringify, MathAbs, MathRound, NumberCtor, NumberIsFinite, NumberPrototypeToFixed, RegExpPrototypeExec, StringPrototypeToLowerCase } = primordials;
+const AMOUNT = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$/i;
+/** Keys are checked by the pattern above, so the lookup never reaches Object.prototype. */
 const UNITS: Record<string, number> = {
   b: 1,
   kb: 1e3,
@@ -10,15 +15,15 @@ const UNITS: Record<string, number> = {
 };
 
 export function parseBytes(value: number | string): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  if (typeof value === 'number' && NumberIsFinite(value) && value >= 0) return value;
   if (typeof value === 'string') {
-    const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$/i.exec(value);
-    if (match) return Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()];
+    const match = RegExpPrototypeExec(AMOUNT, value);
+    if (match) return NumberCtor(match[1]) * UNITS[StringPrototypeToLowerCase(match[2] ?? 'b')];
   }
-  throw new TypeError(`memprof: expected a byte amount like 1048576 or '1 MiB', got ${JSON.stringify(value)}`);
+  throw new TypeError(`memprof: expected a byte amount like 1048576 or '1 MiB', got ${JSONStringify(value)}`);
 }
 
 export function formatBytes(bytes: number): string {
   const mib = bytes / 1024 ** 2;
-  return Math.abs(mib) >= 1 ? `${mib.toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
+  return MathAbs(mib) >= 1 ? `${NumberPrototypeToFixed(mib, 1)} MiB` : `${MathRound(bytes / 1024)} KiB`;
 }

@@ -5,6 +5,9 @@
 import { collect, isThenable, type Collected } from '../api/collect';
 import { forceCollection, hideOwnAllocations, METRICS, readAbsolute } from '../runtime/metrics';
 import { parseBytes, formatBytes } from './bytes';
+import { primordials } from '../shared/primordials';
+
+const { PromisePrototypeThen, PromiseResolve } = primordials;
 
 export interface MatcherResult {
   pass: boolean;
@@ -38,7 +41,7 @@ export function toAllocateAtMost(this: { isNot?: boolean } | void, received: unk
   const judge = (run: Collected<unknown>) =>
     verdict('toAllocateAtMost', run.allocatedBytes, bytes, 'allocate', isNot, run.allocationExact ? '' : ', estimated without the native addon');
   const run = collect(received as () => unknown);
-  return isThenable(run) ? Promise.resolve(run).then((done) => judge(done as Collected<unknown>)) : judge(run as Collected<unknown>);
+  return isThenable(run) ? PromisePrototypeThen(PromiseResolve(run), (done) => judge(done as Collected<unknown>)) : judge(run as Collected<unknown>);
 }
 
 /**
@@ -61,7 +64,7 @@ export function toRetainAtMost(this: { isNot?: boolean } | void, received: unkno
   // Collected (not printed): tables of profiled calls inside would only clutter the test output.
   const run = collect(received as () => unknown, { settle: false });
   return isThenable(run)
-    ? Promise.resolve(run).then((done) => judge((done as Collected<unknown>).value))
+    ? PromisePrototypeThen(PromiseResolve(run), (done) => judge((done as Collected<unknown>).value))
     : judge((run as Collected<unknown>).value);
 }
 
