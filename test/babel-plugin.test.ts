@@ -27,11 +27,11 @@ function compile(supportsStaticESM: boolean, extra: object = {}) {
 }
 
 test('the plugin follows its caller: CommonJS output requires the runtime, ES modules use import.meta', () => {
-  assert.match(compile(false), /require\(".*runtime[/\\]index\.js"\)\.registerFile\("\/project\/grow\.js"/);
+  assert.match(compile(false), /require\(".*profiling\.js"\)\.registerFile\("\/project\/grow\.js"/);
   assert.doesNotMatch(compile(false), /import\.meta/);
   assert.match(compile(true), /import \{ createRequire as \w+ \} from "node:module"/);
-  assert.match(compile(true), /\(import\.meta\.url\)\(".*runtime[/\\]index\.js"\)/);
-  assert.match(compile(true, { moduleKind: 'commonjs' }), /require\(".*runtime/);
+  assert.match(compile(true), /\(import\.meta\.url\)\(".*profiling\.js"\)/);
+  assert.match(compile(true, { moduleKind: 'commonjs' }), /require\(".*profiling/);
 });
 
 test('a bad plugin option is a clear error', () => {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallReport } from '../src/report/call-report';
+import type { CallReport } from '../src/reporters/call-report';
 import { FIXTURES, ROOT, parseTables, runNode } from './helpers';
 
 const HOSTILE = join(FIXTURES, 'hermetic', 'hostile.js');

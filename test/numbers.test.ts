@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { allocationCounting } from '../src/runtime/metrics';
-import type { CallReport } from '../src/report/call-report';
+import type { CallReport } from '../src/reporters/call-report';
 import { FIXTURES, parseTables, rowContaining, runNode } from './helpers';
 
 const NUMBERS = join(FIXTURES, 'numbers');

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CallResult, LineResult } from '../src/runtime/call-result';
 import type { ResolvedOptions } from '../src/runtime/options';
-import { formatTable } from '../src/report/table';
-import { admitCall, takeSummaries } from '../src/report/summaries';
-import { rememberSource } from '../src/report/source-lines';
+import { formatTable } from '../src/reporters/table';
+import { admitCall, takeSummaries } from '../src/reporters/summaries';
+import { rememberSource } from '../src/reporters/source-lines';
 import { parseTables } from './helpers';
 
 const MiB = 1024 * 1024;

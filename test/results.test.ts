@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { FIXTURES, runNode } from './helpers';
-import type { CallReport } from '../src/report/call-report';
+import type { CallReport } from '../src/reporters/call-report';
 
 const MiB = 1024 * 1024;
 

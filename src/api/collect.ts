@@ -4,7 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { addCallListener } from '../runtime/call-events';
 import { forceCollection, METRICS, readAbsolute, hideOwnAllocations } from '../runtime/metrics';
 import { openAllocationSpan } from '../runtime/allocation-span';
-import { toCallReport, type CallReport } from '../report/call-report';
+import { toCallReport, type CallReport } from '../reporters/call-report';
 import { isThenable } from '../shared/thenable';
 import { append, own, primordials } from '../shared/primordials';
 

@@ -35,7 +35,7 @@ function defineGlobalProfile(): void {
     configurable: true,
     enumerable: false,
     get() {
-      const { profile } = require('../runtime/profile') as typeof import('../runtime/profile');
+      const { profile } = require('../profiling') as typeof import('../profiling');
       settle(profile);
       return profile;
     },

@@ -1,9 +1,19 @@
-// The life of a profiled call, for whoever needs to know besides the table: recorders (FUNC markers
-// in `memprof run` files), programmatic results, aggregations. The table is printed last, unless a
-// listener takes the result over.
+// The runtime's events, for whoever subscribes: the table printer, the JSON printer, collect(), the
+// recording-marker writer, the matchers (see src/reporters/ and src/api/). The runtime only emits;
+// it knows nothing of tables, files or recordings. Entry points install the default subscribers
+// (src/reporters/defaults.ts).
+//
+//   prepare(rehearsal)       once, before the first profiled call: a finished warm-up result to
+//                            format and throw away, so that compiling the subscriber's code happens
+//                            now and is not charged to the user's first call
+//   started(call)            a profiled call (or a profile.timestamp block) began
+//   ended(call, result)      it ended; return true to claim the result (collect() does: its tables are
+//                            not printed)
+//   unclaimed(call, result)  it ended and nobody claimed it (the printer prints then)
+//   notice(text)             memprof has one line to say (a hint, a warning)
+//   thresholdCrossed(info)   breakAt / MEMPROF_BREAK_AT fired
 import type { CallResult } from './call-result';
 import type { ResolvedOptions } from './options';
-import { reportCall } from '../report/output';
 import { append, primordials } from '../shared/primordials';
 import { epochMs } from './clock';
 
@@ -21,20 +31,37 @@ export interface CallStart {
   startedAt: number;
 }
 
+export interface ThresholdCrossing {
+  file: string;
+  functionName: string;
+  line: number;
+  metric: string;
+  valueBytes: number;
+  thresholdBytes: number;
+  /** The function whose frames (memprof's own) are left out of a stack trace taken now. */
+  reportedFrom: (...args: never[]) => unknown;
+}
+
 export interface CallListener {
+  prepare?(rehearsal: CallResult, options: ResolvedOptions): void;
   started?(call: CallStart): void;
-  /** Return true to take the result over: the table is then not printed. */
-  ended?(call: CallStart, result: CallResult): boolean | void;
+  /** `options` null: a named block (profile.timestamp), which has no table of its own. */
+  ended?(call: CallStart, result: CallResult, options: ResolvedOptions | null): boolean | void;
+  unclaimed?(call: CallStart, result: CallResult, options: ResolvedOptions | null): void;
+  notice?(text: string, options: ResolvedOptions | null): void;
+  thresholdCrossed?(crossing: ThresholdCrossing): void;
 }
 
 /**
  * Shared by every copy of memprof loaded in the process (a project's own copy, the one `memprof run`
- * injects, one a test runner loads again in its sandbox): listeners see all profiled calls.
+ * injects, one a test runner loads again in its sandbox): subscribers see all profiled calls.
  */
 interface SharedState {
   listeners: CallListener[];
   nextId: number;
   running: number;
+  /** Names of subscribers installed once per process (see reporters/defaults.ts). */
+  installed: string[];
 }
 
 const STATE_KEY = Symbol.for('memprof.call-events');
@@ -42,10 +69,13 @@ const state: SharedState = ((globalThis as Record<symbol, SharedState | undefine
   listeners: [],
   nextId: 1,
   running: 0,
+  installed: [],
 });
+// A state left by an older copy of memprof may lack the newer fields.
+state.installed ??= [];
 const listeners = state.listeners;
 
-/** Subscribes to profiled calls; returns the unsubscribe function. */
+/** Subscribes to the runtime's events; returns the unsubscribe function. */
 export function addCallListener(listener: CallListener): () => void {
   append(listeners, listener);
   return () => {
@@ -54,32 +84,50 @@ export function addCallListener(listener: CallListener): () => void {
   };
 }
 
-export function callStarted(functionName: string, file: string, line: number): CallStart {
-  const call: CallStart = { id: state.nextId++, functionName, file, line, depth: state.running++, startedAt: epochMs() };
+/** Subscribes once per process under `name`, whichever copy of memprof asks first. */
+export function addCallListenerOnce(name: string, create: () => CallListener): void {
+  if (ArrayPrototypeIndexOf(state.installed, name) >= 0) return;
+  append(state.installed, name);
+  addCallListener(create());
+}
+
+/** Calls `method` of every listener that has it as its own (a listener is a plain object of memprof's). */
+function each<K extends keyof CallListener>(method: K, call: (listener: CallListener) => unknown): boolean {
+  let claimed = false;
   for (let index = 0; index < listeners.length; index++) {
     const listener = listeners[index];
+    if (!ObjectHasOwn(listener, method)) continue;
     try {
-      if (ObjectHasOwn(listener, 'started')) listener.started?.(call);
+      if (call(listener) === true) claimed = true;
     } catch (error) {
       listenerFailed(error);
     }
   }
+  return claimed;
+}
+
+export function callStarted(functionName: string, file: string, line: number): CallStart {
+  const call: CallStart = { id: state.nextId++, functionName, file, line, depth: state.running++, startedAt: epochMs() };
+  each('started', (listener) => listener.started!(call));
   return call;
 }
 
-/** `options` null: a named block (profile.timestamp), which has no table of its own. */
 export function callEnded(call: CallStart, result: CallResult, options: ResolvedOptions | null): void {
   state.running--;
-  let taken = false;
-  for (let index = 0; index < listeners.length; index++) {
-    const listener = listeners[index];
-    try {
-      if (ObjectHasOwn(listener, 'ended') && listener.ended?.(call, result) === true) taken = true;
-    } catch (error) {
-      listenerFailed(error);
-    }
-  }
-  if (!taken && options) reportCall(result, options);
+  const claimed = each('ended', (listener) => listener.ended!(call, result, options));
+  if (!claimed) each('unclaimed', (listener) => listener.unclaimed!(call, result, options));
+}
+
+export function rehearse(result: CallResult, options: ResolvedOptions): void {
+  each('prepare', (listener) => listener.prepare!(result, options));
+}
+
+export function notify(text: string, options: ResolvedOptions | null): void {
+  each('notice', (listener) => listener.notice!(text, options));
+}
+
+export function announceThresholdCrossed(crossing: ThresholdCrossing): void {
+  each('thresholdCrossed', (listener) => listener.thresholdCrossed!(crossing));
 }
 
 function listenerFailed(error: unknown): void {
@@ -89,4 +137,3 @@ function listenerFailed(error: unknown): void {
     // stderr itself is gone; nothing to do.
   }
 }
-import './recording'; // memprof run's FUNC markers (MEMPROF_RECORD_FILE); last: it subscribes to the listeners above

@@ -5,7 +5,7 @@ import type { ResolvedOptions } from './options';
 import type { AnyFunction } from './marker-forms';
 import { CallFrame, type RunningCalls } from './call-frame';
 import { openAllocationSpan, type AllocationTotals } from './allocation-span';
-import { callEnded, callStarted, type CallStart } from './call-events';
+import { callEnded, callStarted, notify, type CallStart } from './call-events';
 import { monotonicMs } from './clock';
 import { isThenable } from '../shared/thenable';
 import { primordials } from '../shared/primordials';
@@ -20,7 +20,6 @@ const {
   ReflectConstruct,
   RegExpPrototypeExec,
   RegExpPrototypeSymbolSplit,
-  stderrWrite,
   timersClearInterval,
   timersSetInterval,
 } = primordials;
@@ -144,7 +143,7 @@ function showHintOnce(): void {
       'for line-by-line tables pass the function itself, profile(function () {...}), or mark its ' +
       'declaration with /** @profile */'
     : 'run with `node -r memprof/register` (or `--import memprof/register`) for line-by-line tables';
-  stderrWrite(`memprof: measuring whole calls only: ${why}\n`);
+  notify(`memprof: measuring whole calls only: ${why}\n`, null);
 }
 
 /** The file and line of the code that called `profile(...)`, from a stack trace. */

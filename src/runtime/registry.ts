@@ -7,8 +7,7 @@ import { monotonicMs } from './clock';
 import { thresholdArmed, thresholdCrossed } from './threshold';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { applyMarker, type MarkerHandler, type ProfileFunction } from './marker-forms';
-import { callEnded, callStarted, type CallStart } from './call-events';
-import { rehearseReport } from '../report/output';
+import { callEnded, callStarted, rehearse, type CallStart } from './call-events';
 import { withUserStack } from './profile';
 import { append } from '../shared/primordials';
 
@@ -80,7 +79,7 @@ function prepareRuntime(): void {
   keptAlive.at(2);
   keptAlive.resume(keptAlive.suspend(0));
   keptAlive.at(3);
-  rehearseReport(frame.finish(warmUp.name, warmUp.file, options.precision));
+  rehearse(frame.finish(warmUp.name, warmUp.file, options.precision), options);
   settleHeapBeforeFirstCall();
 }
 

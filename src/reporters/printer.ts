@@ -1,6 +1,7 @@
-// What happens to a finished call: its table (or JSON document, with MEMPROF_FORMAT=json) is written,
-// or it is folded into its function's summed table (see summaries.ts). Where the text goes: see
-// destination.ts.
+// The default subscriber for finished calls nobody claimed: each one's table (or JSON document, with
+// MEMPROF_FORMAT=json) is written, or folded into its function's summed table (see summaries.ts).
+// Where the text goes: see destination.ts. memprof's notices go the same way.
+import type { CallListener, CallStart } from '../runtime/call-events';
 import type { CallResult } from '../runtime/call-result';
 import type { ResolvedOptions } from '../runtime/options';
 import { formatTable } from './table';
@@ -11,28 +12,38 @@ import { environment, primordials } from '../shared/primordials';
 
 const { JSONStringify } = primordials;
 
+export function tablePrinter(): CallListener {
+  return {
+    prepare: rehearse,
+    unclaimed(_call: CallStart, result: CallResult, options: ResolvedOptions | null) {
+      if (options) printCall(result, options);
+    },
+    notice(text: string, options: ResolvedOptions | null) {
+      writeNotice(text, options);
+    },
+  };
+}
+
 /** MEMPROF_FORMAT=json: one JSON document per call and line, for machines. */
 function formatCall(result: CallResult): string {
   return environment('MEMPROF_FORMAT') === 'json' ? `${JSONStringify(toCallReport(result))}\n` : formatTable(result);
 }
 
 /** A finished call: its table, or its share of the function's summed table. */
-export function reportCall(result: CallResult, options: ResolvedOptions): void {
-  const decision = admitCall(result, options, (notice) => {
-    try {
-      write(notice, options.stream, 'notice');
-    } catch (error) {
-      complain(`memprof: could not write a notice: ${(error as Error).message}\n`);
-    }
-  });
-  if (decision === 'print') writeReport(result, options);
+function printCall(result: CallResult, options: ResolvedOptions): void {
+  if (admitCall(result, options, (notice) => writeNotice(notice, options)) === 'print') writeReport(result, options);
 }
 
-/**
- * Formats a result both ways and throws the text away: the warm-up call runs it so that compiling the
- * formatting code does not happen (and get charged) inside the user's first profiled call.
- */
-export function rehearseReport(result: CallResult): void {
+function writeNotice(text: string, options: ResolvedOptions | null): void {
+  try {
+    write(text, options?.stream, 'notice');
+  } catch (error) {
+    complain(`memprof: could not write a notice: ${(error as Error).message}\n`);
+  }
+}
+
+/** Formats a result both ways and throws the text away (see CallListener.prepare). */
+function rehearse(result: CallResult): void {
   formatTable(result);
   JSONStringify(toCallReport(result));
 }

@@ -5,12 +5,11 @@
 // ignores those: it would draw their memory on the main process' line). Each line is one write to a
 // file opened with O_APPEND, so lines from many processes and the sampler's own lines never mix.
 //
-// call-events.ts imports this module, so it is active whichever way `profile` was obtained: the
-// global one of the load hook, or one imported from memprof, including from another copy of memprof
-// (each copy activates its own module; they share one state on globalThis, so a call is written once).
-import { addCallListener, type CallListener, type CallStart } from './call-events';
+// The entry points install this subscriber (reporters/defaults.ts) once per process, whichever way
+// `profile` was obtained (the load hook's global, or imported from memprof, from any copy of it).
+import type { CallListener, CallStart } from '../runtime/call-events';
 import { RECORD_ENV } from '../record/channel-env';
-import { epochMs } from './clock';
+import { epochMs } from '../runtime/clock';
 import { environment, primordials } from '../shared/primordials';
 
 const { NumberCtor, NumberIsFinite, NumberPrototypeToFixed, RegExpPrototypeSymbolReplace, SafeMap, fsOpenSync, fsWriteSync, processOn, processRss, stderrWrite } = primordials;
@@ -34,8 +33,6 @@ interface SharedChannel {
   keyword: string;
   memory: () => number;
   listener: CallListener;
-  /** addCallListener functions of the copies already subscribed (one per copy of memprof). */
-  subscribedWith: Set<unknown>;
 }
 
 const CHANNEL_KEY = Symbol.for('memprof.recording');
@@ -90,7 +87,6 @@ function createChannel(file: string): SharedChannel {
     open: new SafeMap(),
     keyword: process.ppid === recorder ? 'FUNC' : `CHLDFUNC ${process.pid}`,
     memory: memoryReader(),
-    subscribedWith: new Set(),
     listener: {
       started(call) {
         // Every copy of memprof may announce the same call (when they share their listeners): once.
@@ -116,17 +112,13 @@ function createChannel(file: string): SharedChannel {
   return channel;
 }
 
-/** Subscribes this copy of memprof to the process' recording channel, if `memprof run` asked for one. */
-export function activateRecording(env: NodeJS.ProcessEnv = process.env): boolean {
-  const file = env === process.env ? environment(RECORD_ENV.file) : env[RECORD_ENV.file];
-  if (!file) return false;
+/**
+ * The marker writer for `memprof run`'s channel (MEMPROF_RECORD_FILE), or undefined when the process
+ * is not being recorded. One per process, shared by every copy of memprof.
+ */
+export function recordingMarkers(): CallListener | undefined {
+  const file = environment(RECORD_ENV.file);
+  if (!file) return undefined;
   const global = globalThis as Record<symbol, SharedChannel | undefined>;
-  const channel = (global[CHANNEL_KEY] ??= createChannel(file));
-  if (!channel.subscribedWith.has(addCallListener)) {
-    channel.subscribedWith.add(addCallListener);
-    addCallListener(channel.listener);
-  }
-  return true;
+  return (global[CHANNEL_KEY] ??= createChannel(file)).listener;
 }
-
-activateRecording();

@@ -1,2 +1,0 @@
-// The module instrumented code requires. Keep it small: it is loaded into every profiled program.
-export { registerFile } from './registry';
