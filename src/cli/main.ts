@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCommandLine, UsageError, USAGE } from './arguments';
 import { isSubcommand, runSubcommand } from './record-commands';
-import { signalExitCode } from '../record/recorder';
+import { signalExitCode } from '../record/launch';
 
 const REGISTER = join(__dirname, '..', '..', '..', 'register', 'index.js');
 

@@ -5,9 +5,12 @@ import { UsageError } from './arguments';
 import { PLOT_HELP, PLOT_SPECS, plotCommand } from './plot-command';
 import { parseOptions, type OptionSpec } from './options';
 import { DatError, damageWarning, readDat, requireSamples } from '../record/dat';
-import { formatListing, HousekeepingError, listProfiles, newestProfile, peakReport, resolveProfiles } from '../record/housekeeping';
-import { parseBackend, BACKENDS } from '../record/proc';
-import { recordAttached, recordCommand, RecordError, type RecordOptions } from '../record/recorder';
+import { formatListing, HousekeepingError, listProfiles, newestProfile, resolveProfiles } from '../record/housekeeping';
+import { peakReport } from '../record/peak';
+import { parseBackend, BACKENDS } from '../record/proc/backends';
+import { recordAttached } from '../record/attach';
+import { RecordError, type RecordOptions } from '../record/record-options';
+import { recordCommand } from '../record/run';
 
 export const SUBCOMMANDS = ['run', 'attach', 'list', 'clean', 'rm', 'peak', 'plot'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];

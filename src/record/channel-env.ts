@@ -1,12 +1,2 @@
-// The environment through which `memprof run` asks profiled processes (and their children) to write
-// FUNC markers into the recording: see src/runtime/recording.ts.
-export const RECORD_ENV = {
-  /** Absolute path of the `.dat` file to append FUNC lines to. */
-  file: 'MEMPROF_RECORD_FILE',
-  /** pid of the recorder: the process it started is the recorded (main) one, whose FUNC lines carry no pid. */
-  parent: 'MEMPROF_RECORD_PARENT',
-  /** rss (default), pss or uss: the same measure as the MEM lines. */
-  backend: 'MEMPROF_RECORD_BACKEND',
-  /** 1 with --include-children: a process' memory includes its descendants', as in MEM lines. */
-  includeChildren: 'MEMPROF_RECORD_INCLUDE_CHILDREN',
-} as const;
+// transitional: runtime/recording.ts still imports this; the names live in src/shared/record-channel.ts.
+export { RECORD_ENV } from '../shared/record-channel';
