@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCommandLine, UsageError } from '../src/cli/arguments';
+import { parseScriptArguments } from '../src/cli/commands/script';
+import { UsageError } from '../src/cli/errors';
 import { FIXTURES, ROOT, parseTables } from './helpers';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -44,26 +45,26 @@ test('memprof --help and bad usage', () => {
 });
 
 test('argument parsing: options before the script, the rest is the script’s', () => {
-  assert.deepEqual(parseCommandLine(['-o', 'out.txt', 'app.ts', '-o', 'x']), {
+  assert.deepEqual(parseScriptArguments(['-o', 'out.txt', 'app.ts', '-o', 'x']), {
     kind: 'run',
     script: 'app.ts',
     args: ['-o', 'x'],
     env: { MEMPROF_OUTPUT: 'out.txt' },
   });
-  assert.throws(() => parseCommandLine(['--precision', '9', 'a.js']), UsageError);
-  assert.throws(() => parseCommandLine(['--metric']), /--metric needs a value/);
-  assert.throws(() => parseCommandLine([]), /no script given/);
+  assert.throws(() => parseScriptArguments(['--precision', '9', 'a.js']), UsageError);
+  assert.throws(() => parseScriptArguments(['--metric']), /--metric needs a value/);
+  assert.throws(() => parseScriptArguments([]), /no script given/);
 });
 
 test('--json, --max-tables and --break-at set their environment variables', () => {
-  assert.deepEqual(parseCommandLine(['--json', '--max-tables', 'all', '--break-at=150', 'app.js']), {
+  assert.deepEqual(parseScriptArguments(['--json', '--max-tables', 'all', '--break-at=150', 'app.js']), {
     kind: 'run',
     script: 'app.js',
     args: [],
     env: { MEMPROF_FORMAT: 'json', MEMPROF_MAX_TABLES: 'all', MEMPROF_BREAK_AT: '150' },
   });
-  assert.throws(() => parseCommandLine(['--break-at', '-3', 'a.js']), /--break-at must be a positive number of MiB, got "-3"/);
-  assert.throws(() => parseCommandLine(['--max-tables', 'few', 'a.js']), /--max-tables must be a whole number or "all"/);
+  assert.throws(() => parseScriptArguments(['--break-at', '-3', 'a.js']), /--break-at must be a positive number of MiB, got "-3"/);
+  assert.throws(() => parseScriptArguments(['--max-tables', 'few', 'a.js']), /--max-tables must be a whole number or "all"/);
   const run = memprof('--json', join(FIXTURES, 'seed/example.js'));
   assert.equal(run.status, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout.trim()).function, 'myFunc');

@@ -16,9 +16,10 @@ import { discoveryCadence } from '../src/record/tree-sampler';
 import { defaultFileName } from '../src/record/output-file';
 import { signalExitCode } from '../src/record/launch';
 import { formatStatus, StatusLine } from '../src/record/status-line';
-import { parseOptions } from '../src/cli/options';
-import { HELP, SUBCOMMANDS } from '../src/cli/record-commands';
-import { UsageError } from '../src/cli/arguments';
+import { parseOptions } from '../src/cli/option-parser';
+import { SUBCOMMANDS } from '../src/cli/commands/index';
+import { helpText } from '../src/cli/help';
+import { UsageError } from '../src/cli/errors';
 import { FIXTURES, ROOT } from './helpers';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -210,10 +211,11 @@ test('usage errors: one line, the help hint, exit 2; every subcommand has --help
     assert.equal(run.stderr, `memprof: ${message}\nTry 'memprof ${args[0]} --help'.\n`);
   }
   assert.deepEqual(readdirSync(cwd), [], 'no file made by a failed command');
-  for (const name of SUBCOMMANDS) {
+  for (const command of SUBCOMMANDS) {
+    const name = command.name;
     const help = memprof([name, '--help'], cwd);
     assert.equal(help.status, 0);
-    assert.equal(help.stdout, HELP[name]);
+    assert.equal(help.stdout, helpText(command));
     assert.match(help.stdout, new RegExp(`^Usage: memprof ${name}`));
   }
   const top = memprof(['--help'], cwd);
@@ -222,7 +224,7 @@ test('usage errors: one line, the help hint, exit 2; every subcommand has --help
 
 test('option parsing: grouped short flags, attached values, --no-*, stop at the command', () => {
   const specs = [
-    { name: 'interval', short: 'T', value: true },
+    { name: 'interval', short: 'T', value: 's' },
     { name: 'include-children', short: 'C' },
     { name: 'multiprocess', short: 'M' },
     { name: 'hook', negatable: true },
