@@ -2,14 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScriptArguments } from '../src/cli/commands/script';
 import { UsageError } from '../src/cli/errors';
 import { FIXTURES, ROOT, parseTables } from './helpers';
+import { tempDirs } from './temp-dirs';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
+const tempDir = tempDirs('memprof-cli-');
 
 function memprof(...args: string[]) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT });
@@ -24,7 +25,7 @@ test('memprof <script> runs it with line profiling and the chosen options', () =
 });
 
 test("memprof passes the script's arguments and exit code through", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'memprof-cli-'));
+  const dir = tempDir();
   const script = join(dir, 'exit.js');
   writeFileSync(script, 'console.log(process.argv.slice(2).join(" ")); process.exit(7);');
   const run = memprof(script, '--not-for-memprof', 'x');

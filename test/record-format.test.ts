@@ -3,8 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chldLine, cmdlineLine, funcLine, memLine } from '../src/shared/dat-lines';
 import { parseDat, damageWarning } from '../src/record/dat';
@@ -21,13 +20,12 @@ import { SUBCOMMANDS } from '../src/cli/commands/index';
 import { helpText } from '../src/cli/help';
 import { UsageError } from '../src/cli/errors';
 import { FIXTURES, ROOT } from './helpers';
+import { tempDirs } from './temp-dirs';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const MPROF_FILES = join(FIXTURES, 'record', 'mprof-0.61');
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'memprof-dat-'));
-}
+const tempDir = tempDirs('memprof-dat-');
 
 function memprof(args: string[], cwd: string) {
   const env = { ...process.env };
