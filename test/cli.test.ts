@@ -1,7 +1,7 @@
 // The `memprof` command as a user types it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScriptArguments } from '../src/cli/commands/script';
@@ -31,6 +31,31 @@ test("memprof passes the script's arguments and exit code through", () => {
   const run = memprof(script, '--not-for-memprof', 'x');
   assert.equal(run.status, 7);
   assert.equal(run.stdout, '--not-for-memprof x\n');
+});
+
+test('memprof <script> passes SIGTERM on, and the exit code back (the program’s, or 128+signal)', async () => {
+  const cases = [
+    { mode: 'handler', expected: 42, said: 'ready \\d+\ngot SIGTERM\n' },
+    { mode: 'plain', expected: 143, said: 'ready \\d+\n' },
+  ];
+  await Promise.all(
+    cases.map(async ({ mode, expected, said }) => {
+      const child = spawn(process.execPath, [CLI, join(FIXTURES, 'record/wait.js'), mode, '42'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await new Promise<void>((resolve) =>
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          stdout += chunk;
+          if (stdout.includes('ready')) resolve();
+        }),
+      );
+      child.kill('SIGTERM'); // to memprof, not to the script
+      assert.equal(await exited, expected, `${mode}: ${stderr}`);
+      assert.match(stdout, new RegExp(`^${said}$`), mode);
+    }),
+  );
 });
 
 test('memprof --help and bad usage', () => {
