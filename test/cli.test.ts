@@ -1,14 +1,16 @@
 // The `memprof` command as a user types it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCommandLine, UsageError } from '../src/cli/arguments';
+import { parseScriptArguments } from '../src/cli/commands/script';
+import { UsageError } from '../src/cli/errors';
 import { FIXTURES, ROOT, parseTables } from './helpers';
+import { tempDirs } from './temp-dirs';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
+const tempDir = tempDirs('memprof-cli-');
 
 function memprof(...args: string[]) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT });
@@ -23,12 +25,37 @@ test('memprof <script> runs it with line profiling and the chosen options', () =
 });
 
 test("memprof passes the script's arguments and exit code through", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'memprof-cli-'));
+  const dir = tempDir();
   const script = join(dir, 'exit.js');
   writeFileSync(script, 'console.log(process.argv.slice(2).join(" ")); process.exit(7);');
   const run = memprof(script, '--not-for-memprof', 'x');
   assert.equal(run.status, 7);
   assert.equal(run.stdout, '--not-for-memprof x\n');
+});
+
+test('memprof <script> passes SIGTERM on, and the exit code back (the program’s, or 128+signal)', async () => {
+  const cases = [
+    { mode: 'handler', expected: 42, said: 'ready \\d+\ngot SIGTERM\n' },
+    { mode: 'plain', expected: 143, said: 'ready \\d+\n' },
+  ];
+  await Promise.all(
+    cases.map(async ({ mode, expected, said }) => {
+      const child = spawn(process.execPath, [CLI, join(FIXTURES, 'record/wait.js'), mode, '42'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await new Promise<void>((resolve) =>
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          stdout += chunk;
+          if (stdout.includes('ready')) resolve();
+        }),
+      );
+      child.kill('SIGTERM'); // to memprof, not to the script
+      assert.equal(await exited, expected, `${mode}: ${stderr}`);
+      assert.match(stdout, new RegExp(`^${said}$`), mode);
+    }),
+  );
 });
 
 test('memprof --help and bad usage', () => {
@@ -44,26 +71,26 @@ test('memprof --help and bad usage', () => {
 });
 
 test('argument parsing: options before the script, the rest is the script’s', () => {
-  assert.deepEqual(parseCommandLine(['-o', 'out.txt', 'app.ts', '-o', 'x']), {
+  assert.deepEqual(parseScriptArguments(['-o', 'out.txt', 'app.ts', '-o', 'x']), {
     kind: 'run',
     script: 'app.ts',
     args: ['-o', 'x'],
     env: { MEMPROF_OUTPUT: 'out.txt' },
   });
-  assert.throws(() => parseCommandLine(['--precision', '9', 'a.js']), UsageError);
-  assert.throws(() => parseCommandLine(['--metric']), /--metric needs a value/);
-  assert.throws(() => parseCommandLine([]), /no script given/);
+  assert.throws(() => parseScriptArguments(['--precision', '9', 'a.js']), UsageError);
+  assert.throws(() => parseScriptArguments(['--metric']), /--metric needs a value/);
+  assert.throws(() => parseScriptArguments([]), /no script given/);
 });
 
 test('--json, --max-tables and --break-at set their environment variables', () => {
-  assert.deepEqual(parseCommandLine(['--json', '--max-tables', 'all', '--break-at=150', 'app.js']), {
+  assert.deepEqual(parseScriptArguments(['--json', '--max-tables', 'all', '--break-at=150', 'app.js']), {
     kind: 'run',
     script: 'app.js',
     args: [],
     env: { MEMPROF_FORMAT: 'json', MEMPROF_MAX_TABLES: 'all', MEMPROF_BREAK_AT: '150' },
   });
-  assert.throws(() => parseCommandLine(['--break-at', '-3', 'a.js']), /--break-at must be a positive number of MiB, got "-3"/);
-  assert.throws(() => parseCommandLine(['--max-tables', 'few', 'a.js']), /--max-tables must be a whole number or "all"/);
+  assert.throws(() => parseScriptArguments(['--break-at', '-3', 'a.js']), /--break-at must be a positive number of MiB, got "-3"/);
+  assert.throws(() => parseScriptArguments(['--max-tables', 'few', 'a.js']), /--max-tables must be a whole number or "all"/);
   const run = memprof('--json', join(FIXTURES, 'seed/example.js'));
   assert.equal(run.status, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout.trim()).function, 'myFunc');

@@ -3,25 +3,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chldLine, cmdlineLine, funcLine, memLine, parseDat, damageWarning } from '../src/record/dat';
-import { formatListing, peakReport, pythonFixed } from '../src/record/housekeeping';
-import { fromSmapsRollup, parsePidList, residentFromStatm, pageSize } from '../src/record/proc';
-import { discoveryCadence, defaultFileName, signalExitCode } from '../src/record/recorder';
+import { chldLine, cmdlineLine, funcLine, memLine } from '../src/shared/dat-lines';
+import { parseDat, damageWarning } from '../src/record/dat';
+import { formatListing } from '../src/record/housekeeping';
+import { peakReport, pythonFixed } from '../src/record/peak';
+import { fromSmapsRollup, parsePidList } from '../src/record/proc/parsers';
+import { residentFromStatm, pageSize } from '../src/record/proc/reads';
+import { discoveryCadence } from '../src/record/tree-sampler';
+import { defaultFileName } from '../src/record/output-file';
+import { signalExitCode } from '../src/record/launch';
 import { formatStatus, StatusLine } from '../src/record/status-line';
-import { parseOptions } from '../src/cli/options';
-import { HELP, SUBCOMMANDS } from '../src/cli/record-commands';
-import { UsageError } from '../src/cli/arguments';
+import { parseOptions } from '../src/cli/option-parser';
+import { SUBCOMMANDS } from '../src/cli/commands/index';
+import { helpText } from '../src/cli/help';
+import { UsageError } from '../src/cli/errors';
 import { FIXTURES, ROOT } from './helpers';
+import { tempDirs } from './temp-dirs';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const MPROF_FILES = join(FIXTURES, 'record', 'mprof-0.61');
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'memprof-dat-'));
-}
+const tempDir = tempDirs('memprof-dat-');
 
 function memprof(args: string[], cwd: string) {
   const env = { ...process.env };
@@ -205,10 +209,11 @@ test('usage errors: one line, the help hint, exit 2; every subcommand has --help
     assert.equal(run.stderr, `memprof: ${message}\nTry 'memprof ${args[0]} --help'.\n`);
   }
   assert.deepEqual(readdirSync(cwd), [], 'no file made by a failed command');
-  for (const name of SUBCOMMANDS) {
+  for (const command of SUBCOMMANDS) {
+    const name = command.name;
     const help = memprof([name, '--help'], cwd);
     assert.equal(help.status, 0);
-    assert.equal(help.stdout, HELP[name]);
+    assert.equal(help.stdout, helpText(command));
     assert.match(help.stdout, new RegExp(`^Usage: memprof ${name}`));
   }
   const top = memprof(['--help'], cwd);
@@ -217,7 +222,7 @@ test('usage errors: one line, the help hint, exit 2; every subcommand has --help
 
 test('option parsing: grouped short flags, attached values, --no-*, stop at the command', () => {
   const specs = [
-    { name: 'interval', short: 'T', value: true },
+    { name: 'interval', short: 'T', value: 's' },
     { name: 'include-children', short: 'C' },
     { name: 'multiprocess', short: 'M' },
     { name: 'hook', negatable: true },

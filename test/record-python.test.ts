@@ -5,14 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDat } from '../src/record/dat';
 import { FIXTURES, ROOT } from './helpers';
+import { tempDirs } from './temp-dirs';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const RECORD = join(FIXTURES, 'record');
+const tempDir = tempDirs('memprof-py-');
 
 function findPython(): string | undefined {
   const candidates = [process.env.MEMPROF_TEST_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean) as string[];
@@ -54,7 +55,7 @@ function mprofRead(file: string, cwd: string) {
 }
 
 test('mprof reads what memprof run writes: a service with markers, and a 2-worker cluster with -C -M', { skip }, () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'memprof-py-'));
+  const cwd = tempDir();
   const recordings = [
     { file: 'single.dat', args: ['-T', '0.02', join(RECORD, 'service.js'), '0', '2', '200000', '30', '40'] },
     { file: 'cluster.dat', args: ['-C', '-M', '-T', '0.02', join(RECORD, 'service.js'), '2', '2', '200000', '30', '40'] },
@@ -106,7 +107,7 @@ test('mprof reads what memprof run writes: a service with markers, and a 2-worke
 });
 
 test('memprof reads what mprof run writes: FUNC lines of --python, CHLD lines of -M -C', { skip }, () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'memprof-py-'));
+  const cwd = tempDir();
   for (const name of ['prog.py', 'multi.py']) copyFileSync(join(RECORD, 'mprof-0.61', name), join(cwd, name));
   const functions = mprof(['run', '--python', '-T', '0.05', '-o', 'functions.dat', 'prog.py'], cwd);
   assert.equal(functions.status, 0, functions.stderr);

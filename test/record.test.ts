@@ -3,22 +3,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDat, type DatFile } from '../src/record/dat';
 import { FIXTURES, ROOT } from './helpers';
+import { tempDirs } from './temp-dirs';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const RECORD = join(FIXTURES, 'record');
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'memprof-record-'));
-}
+const tempDir = tempDirs('memprof-record-');
+
+/** Where the programs, run from temporary folders without node_modules, cache their compiled files. */
+const CACHE_DIR = tempDir();
 
 /** Environment for recorded programs: tables go nowhere, no NODE_OPTIONS from the test runner. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, MEMPROF_OUTPUT: '/dev/null', ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, MEMPROF_OUTPUT: '/dev/null', MEMPROF_CACHE_DIR: CACHE_DIR, ...extra };
   delete env.NODE_OPTIONS;
   delete env.MEMPROF_RECORD_FILE;
   return env;

@@ -5,14 +5,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { get } from 'node:http';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readDat, type DatFile, type FuncRecord } from '../src/record/dat';
 import { FIXTURES, ROOT, parseTables, type ParsedTable } from './helpers';
+import { tempDirs } from './temp-dirs';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
+const tempDir = tempDirs('memprof-service-');
 const ELEMENTS = 1_000_000; // the seed's 4,096,000 takes seconds per request; the shape is the same
 const ARRAY_MIB = (ELEMENTS * 8) / 2 ** 20;
 
@@ -39,7 +40,7 @@ function request(port: number): Promise<string> {
 
 /** Starts the service under `memprof run`, sends the requests (rounds of concurrent ones), stops it. */
 async function recordService(script: string, flags: string[], rounds: number[]): Promise<Session> {
-  const output = join(mkdtempSync(join(tmpdir(), 'memprof-service-')), 'service.dat');
+  const output = join(tempDir(), 'service.dat');
   const child = spawn(process.execPath, [CLI, 'run', ...flags, '-o', output, 'node', join(FIXTURES, 'service', script)], {
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', SERVICE_ELEMENTS: String(ELEMENTS) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,7 +10,6 @@ import { append, own, primordials } from '../shared/primordials';
 
 const { MathMax, PromisePrototypeThen, PromiseResolve } = primordials;
 
-export { isThenable };
 
 export interface CollectOptions {
   /** Also print the tables as usual. Default false. */

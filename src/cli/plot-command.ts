@@ -1,45 +1,16 @@
 // `memprof plot [options] [<index|file>...]`: draws recordings (mprof's `plot`) into an HTML report,
-// an SVG or a PNG. Thin: resolve the files, read them, build the plot data, render, write. Known
-// errors are one line on stderr and a non-zero exit (usage errors propagate: exit 2 with the hint).
+// an SVG or a PNG (its options and help: commands/plot.ts). Thin: resolve the files, read them, build
+// the plot data, render, write. Known errors are one line on stderr and a non-zero exit (usage errors
+// propagate: exit 2 with the hint).
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { UsageError } from './arguments';
-import type { OptionSpec } from './options';
-import type { Io } from './record-commands';
+import type { Io } from './command';
+import { UsageError } from './errors';
 import { DatError, damageWarning, readDat, requireSamples, type DatFile } from '../record/dat';
 import { newestProfile, resolveProfiles } from '../record/housekeeping';
 import { buildPlotData } from '../plot/model';
 import { formatOf, renderAs, type PlotFormat } from '../plot/output';
 import { PngError } from '../plot/png';
-
-export const PLOT_HELP = `Usage: memprof plot [options] [<index|file>...]
-
-Draws recordings of memory over time, like Python's \`mprof plot\`: memory against seconds from the
-start, the peak, a bracket at each profiled call's entry and exit (coloured per function, with a
-legend), and one line per child process recorded with -M (with that child's brackets on it). Several
-recordings are overlaid, each from its own start. Default: the newest recording (an index from
-\`memprof list\`, -1 the newest, or a file), drawn into an HTML report next to it; the path written is
-printed. The HTML report is one self-contained file: hover, zoom on a time range, toggle series.
-
-Options:
-  -o, --output <file>       write <file>: .html (interactive), .svg or .png
-  -t, --title <text>        title (default: the recorded command)
-  -w, --window <a,b>        show seconds <a> to <b> from the start only
-  -n, --no-function-ts      no function brackets
-  -s, --slope               a least-squares line per series, its slope (MiB/s) in the legend
-  -f, --flame               calls stacked by nesting level over time, under the memory plot
-  -h, --help                show this help
-`;
-
-export const PLOT_SPECS: OptionSpec[] = [
-  { name: 'output', short: 'o', value: true },
-  { name: 'title', short: 't', value: true },
-  { name: 'window', short: 'w', value: true },
-  { name: 'no-function-ts', short: 'n' },
-  { name: 'slope', short: 's' },
-  { name: 'flame', short: 'f' },
-  { name: 'help', short: 'h' },
-];
 
 const NUMBER = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 

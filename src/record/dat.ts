@@ -1,61 +1,10 @@
-// The `.dat` format of memory_profiler's `mprof` (0.61), written and read line by line so that files
-// move both ways between the two tools. See docs/dat-format.md.
-//
-//   CMDLINE <command line>
-//   MEM <MiB %.6f> <epoch seconds %.4f>
-//   CHLD <pid> <MiB %.6f> <epoch seconds %.4f>
-//   FUNC <name> <MiB at entry %.4f> <entry s %.4f> <MiB at exit %.4f> <exit s %.4f> <level %d>
-//   CHLDFUNC <pid> <name> <MiB at entry> <entry s> <MiB at exit> <exit s> <level>
-//
-// CHLDFUNC is memprof's: a profiled call in a child process. mprof skips lines it does not know; it
-// must not see those calls as FUNC lines, because `mprof plot` merges FUNC memory into the main line.
+// Reading memory_profiler's `.dat` files (mprof 0.61, and memprof's own) line by line, tolerant of
+// damage, so that files move both ways between the two tools. See docs/dat-format.md; the lines are
+// written by src/shared/dat-lines.ts.
 import { readFileSync } from 'node:fs';
+import type { FuncRecord } from '../shared/dat-lines';
 
-/** `get_cmd_line` of mprof.py: arguments joined by spaces, those with a blank in single quotes. */
-export function cmdlineLine(args: readonly string[]): string {
-  const quoted = args.map((arg) => (/[ \t]/.test(arg) ? `'${arg}'` : arg));
-  return `CMDLINE ${quoted.join(' ').replace(/[\r\n]+/g, ' ')}\n`;
-}
-
-export function memLine(mib: number, seconds: number): string {
-  return `MEM ${mib.toFixed(6)} ${seconds.toFixed(4)}\n`;
-}
-
-export function chldLine(pid: number, mib: number, seconds: number): string {
-  return `CHLD ${pid} ${mib.toFixed(6)} ${seconds.toFixed(4)}\n`;
-}
-
-export interface FuncRecord {
-  name: string;
-  /** MiB at entry and exit, in the unit of the line the process is drawn on. */
-  mem0: number;
-  t0: number;
-  mem1: number;
-  t1: number;
-  /** Nesting level from 0; absent in files from memory_profiler before 0.55. */
-  level?: number;
-  /** The process the call ran in (CHLDFUNC lines); absent for the recorded (main) process (FUNC lines). */
-  pid?: number;
-}
-
-/** A function name as one whitespace-free field (mprof splits lines on spaces). */
-export function funcName(name: string): string {
-  const cleaned = name.replace(/\s+/g, '_');
-  return cleaned === '' ? '(anonymous)' : cleaned;
-}
-
-export function funcLine(record: FuncRecord): string {
-  const fields = [
-    ...(record.pid === undefined ? ['FUNC'] : ['CHLDFUNC', String(record.pid)]),
-    funcName(record.name),
-    record.mem0.toFixed(4),
-    record.t0.toFixed(4),
-    record.mem1.toFixed(4),
-    record.t1.toFixed(4),
-    String(record.level ?? 0),
-  ];
-  return `${fields.join(' ')}\n`;
-}
+export type { FuncRecord };
 
 export interface MemSample {
   mib: number;

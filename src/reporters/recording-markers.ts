@@ -8,12 +8,13 @@
 // The entry points install this subscriber (reporters/defaults.ts) once per process, whichever way
 // `profile` was obtained (the load hook's global, or imported from memprof, from any copy of it).
 import type { CallListener, CallStart } from '../runtime/call-events';
-import { RECORD_ENV } from '../record/channel-env';
+import { RECORD_ENV } from '../shared/record-channel';
+import { funcLine } from '../shared/dat-lines';
+import { BYTES_PER_MIB } from '../shared/units';
 import { epochMs } from '../runtime/clock';
 import { environment, primordials } from '../shared/primordials';
 
-const { NumberCtor, NumberIsFinite, NumberPrototypeToFixed, RegExpPrototypeSymbolReplace, SafeMap, fsOpenSync, fsWriteSync, processOn, processRss, stderrWrite } = primordials;
-const WHITESPACE = /\s+/g;
+const { NumberCtor, SafeMap, fsOpenSync, fsWriteSync, processOn, processRss, stderrWrite } = primordials;
 
 interface OpenCall {
   name: string;
@@ -29,14 +30,13 @@ interface SharedChannel {
   /** Profiled calls running in this process (the next call's level). */
   running: number;
   open: Map<CallStart, OpenCall>;
-  /** `FUNC` in the recorded process, `CHLDFUNC <pid>` in any other. */
-  keyword: string;
+  /** Undefined in the recorded process (FUNC lines), this process' pid in any other (CHLDFUNC lines). */
+  pid: number | undefined;
   memory: () => number;
   listener: CallListener;
 }
 
 const CHANNEL_KEY = Symbol.for('memprof.recording');
-const MIB = 1024 * 1024;
 
 function nowSeconds(): number {
   return epochMs() / 1000;
@@ -47,27 +47,23 @@ function memoryReader(): () => number {
   const backend = environment(RECORD_ENV.backend);
   const measure = backend === 'pss' || backend === 'uss' ? backend : 'rss';
   const withChildren = environment(RECORD_ENV.includeChildren) === '1';
-  if (measure === 'rss' && !withChildren) return () => processRss() / MIB;
+  if (measure === 'rss' && !withChildren) return () => processRss() / BYTES_PER_MIB;
   // Only these rarer modes need /proc parsing: load it only then.
-  const proc = require('../record/proc') as typeof import('../record/proc');
+  const { processMemory } = require('../record/proc/reads') as typeof import('../record/proc/reads');
+  const { descendants } = require('../record/proc/scans') as typeof import('../record/proc/scans');
   return () => {
-    let bytes = proc.processMemory(process.pid, measure) ?? 0;
+    let bytes = processMemory(process.pid, measure) ?? 0;
     if (withChildren) {
-      const pids = proc.descendants(process.pid);
-      for (let index = 0; index < pids.length; index++) bytes += proc.processMemory(pids[index], measure) ?? 0;
+      const pids = descendants(process.pid);
+      for (let index = 0; index < pids.length; index++) bytes += processMemory(pids[index], measure) ?? 0;
     }
-    return bytes / MIB;
+    return bytes / BYTES_PER_MIB;
   };
-}
-
-function fixed4(value: number): string {
-  return NumberPrototypeToFixed(NumberIsFinite(value) ? value : 0, 4);
 }
 
 function writeLine(channel: SharedChannel, call: OpenCall, mem1: number, t1: number): void {
   if (channel.failed) return;
-  const name = RegExpPrototypeSymbolReplace(WHITESPACE, call.name, '_') || '(anonymous)';
-  const line = `${channel.keyword} ${name} ${fixed4(call.mem0)} ${fixed4(call.t0)} ${fixed4(mem1)} ${fixed4(t1)} ${call.level}\n`;
+  const line = funcLine({ name: call.name, mem0: call.mem0, t0: call.t0, mem1, t1, level: call.level, pid: channel.pid });
   try {
     channel.fd ??= fsOpenSync(channel.file, 'a');
     fsWriteSync(channel.fd, line);
@@ -85,7 +81,7 @@ function createChannel(file: string): SharedChannel {
     failed: false,
     running: 0,
     open: new SafeMap(),
-    keyword: process.ppid === recorder ? 'FUNC' : `CHLDFUNC ${process.pid}`,
+    pid: process.ppid === recorder ? undefined : process.pid,
     memory: memoryReader(),
     listener: {
       started(call) {

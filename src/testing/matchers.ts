@@ -2,7 +2,8 @@
 //   expect(fn).toAllocateAtMost('50 MiB')   bytes the call allocated (whatever the GC reclaimed)
 //   expect(fn).toRetainAtMost(1024)         what is still live after the call and a full GC
 // Async functions are awaited: `await expect(asyncFn).toAllocateAtMost(...)`.
-import { collect, isThenable, type Collected } from '../api/collect';
+import { collect, type Collected } from '../api/collect';
+import { isThenable } from '../shared/thenable';
 import { forceCollection, hideOwnAllocations, METRICS, readAbsolute } from '../runtime/metrics';
 import { parseBytes, formatBytes } from './bytes';
 import { primordials } from '../shared/primordials';

@@ -1,5 +1,6 @@
 // The environment through which `memprof run` asks profiled processes (and their children) to write
-// FUNC markers into the recording: see src/runtime/recording.ts.
+// function markers into the recording: the recorder sets these variables, the profiled process reads
+// them (src/reporters/recording-markers.ts). A leaf: imports nothing from the rest of memprof.
 export const RECORD_ENV = {
   /** Absolute path of the `.dat` file to append FUNC lines to. */
   file: 'MEMPROF_RECORD_FILE',

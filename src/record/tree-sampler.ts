@@ -2,8 +2,12 @@
 // The tree is re-discovered every `discoverEvery` samples through the main thread's `children` file
 // (one read per process); every `fullScanEvery` discoveries all threads are scanned too, to find
 // children started from other threads (worker threads). New processes are opened once and then read
-// with one pread per sample.
-import { childrenByScan, ProcessHandle, type Backend } from './proc';
+// with one pread per sample. The one process-tree sampler of memprof: `memprof run` and `attach`, and
+// memoryUsage() of a pid, a command, or (from a sampling process) a function.
+import { epochSeconds } from '../shared/units';
+import type { Backend } from './proc/backends';
+import { ProcessHandle } from './proc/handles';
+import { childrenByScan } from './proc/scans';
 
 export interface ChildSample {
   pid: number;
@@ -25,14 +29,26 @@ export interface SamplerOptions {
   backend: Backend;
   /** Follow descendants (for --include-children, --multiprocess, or a process count). */
   followTree: boolean;
+  /** Seconds between samples: sets how often the tree is searched (discoveryCadence). */
+  interval: number;
+  /** A descendant never to follow, nor its own descendants: a sampling process leaves itself out. */
+  leaveOut?: number;
+}
+
+export interface DiscoveryCadence {
   /** Look for new (and gone) processes every this many samples (1 = on every sample). */
   discoverEvery: number;
   /** Scan every thread for children every this many discoveries (1 = always). */
   fullScanEvery: number;
 }
 
-export function nowSeconds(): number {
-  return (performance.timeOrigin + performance.now()) / 1000;
+/**
+ * How often the tree is searched for new processes: on every sample down to 0.05 s intervals, then
+ * every 0.05 s (each search costs one read per process); all threads every 0.5 s.
+ */
+export function discoveryCadence(interval: number): DiscoveryCadence {
+  const discoverEvery = Math.max(1, Math.floor(0.05 / interval + 1e-9));
+  return { discoverEvery, fullScanEvery: Math.max(1, Math.round(0.5 / (interval * discoverEvery))) };
 }
 
 export class TreeSampler {
@@ -40,6 +56,7 @@ export class TreeSampler {
   /** Each process' children as last read (arrays are reused by ProcessHandle while unchanged). */
   private readonly lists = new Map<number, readonly number[]>();
   private readonly root: ProcessHandle;
+  private readonly cadence: DiscoveryCadence;
   private samples = 0;
   private discoveries = 0;
   /** Pids of the tree, root first, as last discovered. */
@@ -55,6 +72,7 @@ export class TreeSampler {
     this.root = root;
     this.handles.set(rootPid, root);
     this.tree = [rootPid];
+    this.cadence = discoveryCadence(options.interval);
   }
 
   /** Number of processes in the tree at the last sample (the recorded one included). */
@@ -67,13 +85,13 @@ export class TreeSampler {
    * zombie waiting for its parent: it has no memory any more).
    */
   sample(): Sample | undefined {
-    const time = nowSeconds();
+    const time = epochSeconds();
     const root = this.root.memory();
     if (root === undefined || root === 0) return undefined;
     const children: ChildSample[] = [];
     let total = root;
     if (this.options.followTree) {
-      if (this.samples % this.options.discoverEvery === 0) this.discover(this.discoveries++ % this.options.fullScanEvery === 0);
+      if (this.samples % this.cadence.discoverEvery === 0) this.discover(this.discoveries++ % this.cadence.fullScanEvery === 0);
       for (let index = 1; index < this.tree.length; index++) {
         const pid = this.tree[index];
         const bytes = this.handles.get(pid)?.memory();
@@ -115,7 +133,7 @@ export class TreeSampler {
         this.lists.set(parent, kids);
       }
       for (const kid of kids ?? []) {
-        if (seen.has(kid)) continue;
+        if (seen.has(kid) || kid === this.options.leaveOut) continue;
         if (!this.handles.has(kid)) {
           const handle = ProcessHandle.open(kid, this.options.backend);
           if (!handle) continue;

@@ -1,0 +1,16 @@
+// The subcommands of `memprof`, in the order `memprof --help` lists them. A new subcommand is a module
+// in this folder exporting a Command, added here.
+import type { Command } from '../command';
+import { attachCommand } from './attach';
+import { cleanCommand } from './clean';
+import { listCommand } from './list';
+import { peakCommand } from './peak';
+import { plotCommand } from './plot';
+import { rmCommand } from './rm';
+import { runCommand } from './run';
+
+export const SUBCOMMANDS: readonly Command[] = [runCommand, attachCommand, listCommand, cleanCommand, rmCommand, peakCommand, plotCommand];
+
+export function findSubcommand(word: string | undefined): Command | undefined {
+  return SUBCOMMANDS.find((command) => command.name === word);
+}

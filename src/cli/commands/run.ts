@@ -1,0 +1,31 @@
+// `memprof run [options] <command> [args...]`: run a program and record it, like `mprof run`.
+import { recordCommand } from '../../record/run';
+import type { Command } from '../command';
+import { UsageError } from '../errors';
+import { RECORDING_OPTIONS, recordOptions } from '../recording-options';
+import { attachTo } from './attach';
+
+export const runCommand: Command = {
+  name: 'run',
+  usage: 'memprof run [options] <command> [args...]',
+  summary: 'record a program and its children into a .dat file',
+  description: `Runs <command> and records its memory over time, like Python's \`mprof run\`, into
+mprofile_<YYYYMMDDhhmmss>.dat (mprof's format: \`mprof plot\` and \`memprof peak\` read it). A Node
+script (.js, .ts, ...) is run with this Node. Node processes, children included, get memprof's load
+hook: each call of a function marked with profile adds a FUNC marker (and still prints its table).`,
+  optionsHeading: 'Options (before the command):',
+  options: [
+    ...RECORDING_OPTIONS,
+    { name: 'hook', negatable: true, description: "do not give node processes memprof's load hook" },
+    { name: 'exit-code', short: 'E', description: 'accepted for mprof compatibility: the exit code is always passed on' },
+    { name: 'attach', short: 'a' }, // mprof's `run -a <pid>`: attach
+  ],
+  epilogue: `Exit code: the program's, or 128+signal if a signal ended it; 127 when the command is not found;
+2 for bad usage. SIGINT, SIGTERM and SIGHUP sent to memprof are passed to the program.`,
+  parsing: { stopAtPositional: true },
+  run: async ({ values, positionals }) => {
+    if (positionals.length === 0) throw new UsageError('memprof run needs a command to run');
+    if (values.attach) return attachTo(positionals, values);
+    return recordCommand(positionals, recordOptions(values));
+  },
+};

@@ -1,0 +1,88 @@
+// `memprof run <command>`: starts the command with the recording channel in its environment (so that
+// profiled functions, in it and in its children, append their markers) and records it until it exits.
+// The program is transparent: same stdin/stdout/stderr, signals forwarded, its exit code passed on.
+import { closeSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
+import { cmdlineLine } from '../shared/dat-lines';
+import { RECORD_ENV } from '../shared/record-channel';
+import { CommandNotFoundError, resolveCommand } from './command';
+import { launch, LaunchError, type Launched } from './launch';
+import { discardOutput, displayPath, openOutput, type OutputFile } from './output-file';
+import { checkRecordingSupport, RecordError, type RecordOptions } from './record-options';
+import { RecordingLoop } from './recording-loop';
+
+/** What profiled processes read to write their markers into `output` (src/shared/record-channel.ts). */
+function channelEnvironment(output: OutputFile, options: RecordOptions): Record<string, string | undefined> {
+  return {
+    [RECORD_ENV.file]: output.path,
+    [RECORD_ENV.parent]: String(process.pid),
+    [RECORD_ENV.backend]: options.backend,
+    [RECORD_ENV.includeChildren]: options.includeChildren ? '1' : undefined,
+  };
+}
+
+/**
+ * Starts the command, records it until it exits, resolves the exit code to use (the program's, or
+ * 128+signal). Throws (or rejects with) RecordError for what prevents recording.
+ */
+export function recordCommand(argv: readonly string[], options: RecordOptions): Promise<number> {
+  const sink = options.stderr ?? process.stderr;
+  checkRecordingSupport(options);
+  let command;
+  try {
+    command = resolveCommand(argv);
+  } catch (error) {
+    if (error instanceof CommandNotFoundError) throw new RecordError(error.message, error.exitCode);
+    throw error;
+  }
+  const output = openOutput(options.output, process.cwd());
+  writeSync(output.fd, cmdlineLine(argv));
+
+  let launched: Launched;
+  try {
+    launched = launch(command.file, command.args, {
+      name: argv[0],
+      argv0: command.nodeScript ? undefined : argv[0],
+      env: channelEnvironment(output, options),
+      hookNodeOptions: options.hook,
+    });
+  } catch (error) {
+    discardOutput(output);
+    throw error instanceof LaunchError ? new RecordError(error.message, error.exitCode) : error;
+  }
+
+  return new Promise((resolvePromise, reject) => {
+    let recording: RecordingLoop | undefined;
+    launched.exited.then(
+      (exitCode) => {
+        if (!recording) return; // it could not record: already rejected
+        recording.stop();
+        closeSync(output.fd);
+        sink.write(recording.summary());
+        if (options.selfStats) sink.write(recording.selfStats());
+        resolvePromise(exitCode);
+      },
+      (error: LaunchError) => {
+        // Only spawn failures reach here (the command vanished, or is not executable after all).
+        recording?.stop();
+        discardOutput(output);
+        reject(new RecordError(error.message, error.exitCode));
+      },
+    );
+    if (launched.pid === undefined) return;
+    sink.write(`memprof: recording ${command.nodeScript ? basename(command.args[0]) : argv[0]} every ${options.interval} s into ${displayPath(output.path)}\n`);
+    try {
+      recording = new RecordingLoop(launched.pid, output, options, sink, (reason) => {
+        if (reason === 'timeout') {
+          sink.write(`memprof: --timeout ${options.timeout} s reached: recording stopped; waiting for the program to exit\n`);
+        }
+      });
+    } catch (error) {
+      launched.child.kill('SIGKILL');
+      closeSync(output.fd);
+      reject(new RecordError((error as Error).message, 1));
+      return;
+    }
+    recording.start();
+  });
+}
