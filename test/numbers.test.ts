@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { allocationCounting } from '../src/runtime/metrics';
 import type { CallReport } from '../src/reporters/call-report';
-import { FIXTURES, parseTables, rowContaining, runNode } from './helpers';
+import { FIXTURES, ROOT, parseTables, rowContaining, runNode } from './helpers';
+import { spawnSync } from 'node:child_process';
 
 const NUMBERS = join(FIXTURES, 'numbers');
 const MiB = 1024 * 1024;
@@ -122,4 +123,14 @@ test('MEMPROF_RETAINED=1 measures retained memory for every profiled function', 
   // The cached 32 MB array stays alive; the temporary one does not.
   near(Number(/retained ([\d.]+) MiB/.exec(table.footer)?.[1]), 32e6 / MiB, 0.5, 'retained');
   near(Number(/allocated ([\d.]+) MiB/.exec(table.footer)?.[1]), 64e6 / MiB, 0.5, 'allocated');
+});
+
+test('memprof --retained does the same from the command line', () => {
+  const run = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), '--retained', join(NUMBERS, 'retained-env.js')], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const [table] = parseTables(run.stdout);
+  near(Number(/retained ([\d.]+) MiB/.exec(table.footer)?.[1]), 32e6 / MiB, 0.5, 'retained');
 });

@@ -49,6 +49,11 @@ export const SCRIPT_OPTIONS: readonly OptionSpec[] = [
     env: 'MEMPROF_BREAK_AT',
     check: checked((threshold) => Number(threshold) > 0, (threshold) => `--break-at must be a positive number of MiB, got "${threshold}"`),
   },
+  {
+    name: 'retained',
+    description: 'also measure what each call leaves alive (two full garbage collections\nper call)',
+    env: 'MEMPROF_RETAINED=1',
+  },
   { name: 'help', short: 'h', description: 'show this help', immediate: true },
   { name: 'version', short: 'v', description: "show memprof's version", immediate: true },
 ];
