@@ -1,9 +1,9 @@
 // Shared helpers for tests that run programs the way a user would: a child `node`, with or without
 // memprof's load hook, capturing what it prints.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** The repository root (tests run from dist/test/). */
 export const ROOT = resolve(__dirname, '..', '..');
@@ -50,6 +50,7 @@ export function runNode(file: string, options: RunOptions = {}): RunResult {
     } catch {
       tables = '';
     }
+    rmSync(dirname(tablesFile), { recursive: true, force: true });
   }
   return { status: child.status, stdout: child.stdout, stderr: child.stderr, tables };
 }

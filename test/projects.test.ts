@@ -1,14 +1,15 @@
 // Example projects as a new user would have them: memprof installed from its packed tarball into a
 // fresh copy of each project under fixtures/, then the project's own command run for real.
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, ROOT, parseTables } from './helpers';
 
 const WORKSPACE = mkdtempSync(join(tmpdir(), 'memprof-projects-'));
+after(() => rmSync(WORKSPACE, { recursive: true, force: true }));
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 

@@ -1,7 +1,8 @@
 // Debugging by a memory threshold: report, heap snapshot, debugger pause; the program goes on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, openSync, readdirSync, readSync, closeSync } from 'node:fs';
+import { openSync, readdirSync, readSync, closeSync } from 'node:fs';
+import { tempDirs } from './temp-dirs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, parseTables, runNode } from './helpers';
@@ -18,8 +19,10 @@ function startOf(file: string): string {
   return buffer.toString('utf8');
 }
 
+const snapshotDir = tempDirs('memprof-snapshots-');
+
 test('MEMPROF_BREAK_AT reports the line once, writes a heap snapshot and pauses an attached debugger', () => {
-  const snapshots = mkdtempSync(join(tmpdir(), 'memprof-snapshots-'));
+  const snapshots = snapshotDir();
   const file = join(FIXTURES, 'threshold/break-at.js');
   const run = runNode(file, { args: ['--attach'], tablesToFile: true, env: { MEMPROF_BREAK_AT: '100', MEMPROF_SNAPSHOT_DIR: snapshots } });
   assert.equal(run.status, 0, run.stderr);
@@ -40,7 +43,7 @@ test('MEMPROF_BREAK_AT reports the line once, writes a heap snapshot and pauses 
 });
 
 test('the breakAt marker option watches only its own function', () => {
-  const snapshots = mkdtempSync(join(tmpdir(), 'memprof-snapshots-'));
+  const snapshots = snapshotDir();
   const run = runNode(join(FIXTURES, 'threshold/option.js'), { tablesToFile: true, env: { MEMPROF_SNAPSHOT_DIR: snapshots } });
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout, '100000 10000000\n');

@@ -6,7 +6,7 @@ import { profile } from '../src/index';
 import { addCallListener, type CallStart } from '../src/runtime/call-events';
 import type { CallResult } from '../src/runtime/call-result';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { tempDirs } from './temp-dirs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readDat } from '../src/record/dat';
@@ -66,8 +66,10 @@ test('bad arguments are clear errors', () => {
   assert.throws(() => profile.timestamp('x', 5 as never), /expects a function as block, got number/);
 });
 
+const recordings = tempDirs('memprof-timestamps-');
+
 test('under memprof run, named blocks become FUNC markers with their nesting', () => {
-  const directory = mkdtempSync(join(tmpdir(), 'memprof-timestamps-'));
+  const directory = recordings();
   const output = join(directory, 'blocks.dat');
   const run = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'run', '-o', output, 'node', join(FIXTURES, 'record/timestamps.js')], {
     encoding: 'utf8',

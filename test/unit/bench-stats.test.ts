@@ -2,8 +2,8 @@
 // statistics every printed ratio goes through, and the order in which compared variants run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpuTimeNs, interleave } from '../bench/rounds';
-import { median, perRoundFigure, range, ratioOfMedians, spread } from '../bench/stats';
+import { cpuTimeNs, interleave } from '../../bench/rounds';
+import { median, perRoundFigure, range, ratioOfMedians, spread } from '../../bench/stats';
 
 test('median: the middle value, or the mean of the two middle ones; the input is left as it was', () => {
   const values = [9, 1, 5];

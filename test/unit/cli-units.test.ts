@@ -2,14 +2,14 @@
 // of run/attach and of the script mode, and how failures become exit codes. No process is started.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Command } from '../src/cli/command';
-import { parseScriptArguments, SCRIPT_OPTIONS } from '../src/cli/commands/script';
-import { asCliError, CliError, UsageError } from '../src/cli/errors';
-import { commandList, formatOptions, helpText } from '../src/cli/help';
-import { parseOptions, type OptionSpec } from '../src/cli/option-parser';
-import { recordOptions } from '../src/cli/recording-options';
-import { DatError } from '../src/record/dat';
-import { RecordError } from '../src/record/record-options';
+import type { Command } from '../../src/cli/command';
+import { parseScriptArguments, SCRIPT_OPTIONS } from '../../src/cli/commands/script';
+import { asCliError, CliError, UsageError } from '../../src/cli/errors';
+import { commandList, formatOptions, helpText } from '../../src/cli/help';
+import { parseOptions, type OptionSpec } from '../../src/cli/option-parser';
+import { recordOptions } from '../../src/cli/recording-options';
+import { DatError } from '../../src/record/dat';
+import { RecordError } from '../../src/record/record-options';
 
 /** Matches a UsageError (exit code 2) with exactly this message. */
 function usageError(message: string): (error: unknown) => boolean {

@@ -2,8 +2,8 @@
 // mapping onto the plot box, tick values and labels, and where the panels go.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { layOut } from '../src/plot/svg/layout';
-import { makeScales, memoryRange, tickLabel, ticks, timeWindow } from '../src/plot/svg/scales';
+import { layOut } from '../../src/plot/svg/layout';
+import { makeScales, memoryRange, tickLabel, ticks, timeWindow } from '../../src/plot/svg/scales';
 
 const near = (actual: readonly number[], expected: readonly number[], message?: string) => {
   assert.equal(actual.length, expected.length, message);

@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getHeapStatistics } from 'node:v8';
-import { allocationFreeHeapReads, METRICS, readAbsolute } from '../src/runtime/metrics';
-import { readCounter } from '../src/runtime/heap-statistics';
+import { allocationFreeHeapReads, METRICS, readAbsolute } from '../../src/runtime/metrics';
+import { readCounter } from '../../src/runtime/heap-statistics';
 
 test('counters decoded from 32-bit halves equal the doubles they encode', () => {
   const buffer = new Float64Array(1);

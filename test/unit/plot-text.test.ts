@@ -2,9 +2,9 @@
 // XML escaping of untrusted text, and text measured with DejaVu Sans' advance widths and elided.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CallData, PlotData } from '../src/plot/model';
-import { describeCall, escapeXml, fixed, formatMiB, formatSeconds, formatSlope, formatStart, px, textElement } from '../src/plot/svg/format';
-import { elide, ELLIPSIS, textWidth } from '../src/plot/svg/text-metrics';
+import type { CallData, PlotData } from '../../src/plot/model';
+import { describeCall, escapeXml, fixed, formatMiB, formatSeconds, formatSlope, formatStart, px, textElement } from '../../src/plot/svg/format';
+import { elide, ELLIPSIS, textWidth } from '../../src/plot/svg/text-metrics';
 
 test('seconds: 3 significant digits or more, MiB: 1 decimal (2 under 1 MiB), slopes signed', () => {
   assert.deepEqual(

@@ -3,16 +3,16 @@
 // 100 px per second from x = 0, 1 px per MiB upwards from y = 100.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FUNCTION_COLORS, type CallData, type PlotData, type SeriesData } from '../src/plot/model';
-import { bracketHalfHeight, drawBrackets } from '../src/plot/svg/brackets';
-import { drawFlame, flameBands, flameBox, flameLabel, luminance } from '../src/plot/svg/flame';
-import { formatSeconds } from '../src/plot/svg/format';
-import { layOut } from '../src/plot/svg/layout';
-import { drawLegend, durationText } from '../src/plot/svg/legend';
-import { makeScales } from '../src/plot/svg/scales';
-import { decimate, drawSeries, leastSquares, type Peak } from '../src/plot/svg/series';
-import { ELLIPSIS, textWidth } from '../src/plot/svg/text-metrics';
-import { resolveView, shownMemory, visibleRange, type ViewOptions } from '../src/plot/svg/view';
+import { FUNCTION_COLORS, type CallData, type PlotData, type SeriesData } from '../../src/plot/model';
+import { bracketHalfHeight, drawBrackets } from '../../src/plot/svg/brackets';
+import { drawFlame, flameBands, flameBox, flameLabel, luminance } from '../../src/plot/svg/flame';
+import { formatSeconds } from '../../src/plot/svg/format';
+import { layOut } from '../../src/plot/svg/layout';
+import { drawLegend, durationText } from '../../src/plot/svg/legend';
+import { makeScales } from '../../src/plot/svg/scales';
+import { decimate, drawSeries, leastSquares, type Peak } from '../../src/plot/svg/series';
+import { ELLIPSIS, textWidth } from '../../src/plot/svg/text-metrics';
+import { resolveView, shownMemory, visibleRange, type ViewOptions } from '../../src/plot/svg/view';
 
 const PLOT = { x: 0, y: 0, w: 1000, h: 100 };
 const scales = makeScales(PLOT, [0, 10], [0, 100]);

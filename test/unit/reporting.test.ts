@@ -1,12 +1,12 @@
 // Tables and summed tables, in process, from scripted results: the formatting and the summing rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CallResult, LineResult } from '../src/runtime/call-result';
-import type { ResolvedOptions } from '../src/runtime/options';
-import { formatTable } from '../src/reporters/table';
-import { admitCall, takeSummaries } from '../src/reporters/summaries';
-import { rememberSource } from '../src/reporters/source-lines';
-import { parseTables } from './helpers';
+import type { CallResult, LineResult } from '../../src/runtime/call-result';
+import type { ResolvedOptions } from '../../src/runtime/options';
+import { formatTable } from '../../src/reporters/table';
+import { admitCall, takeSummaries } from '../../src/reporters/summaries';
+import { rememberSource } from '../../src/reporters/source-lines';
+import { parseTables } from '../helpers';
 
 const MiB = 1024 * 1024;
 const FILE = '/virtual/work.js';

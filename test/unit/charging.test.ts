@@ -2,10 +2,10 @@
 // and piece of memprof's own work is chosen by the test, so each rule is checked exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CallFrame, type RunningCalls } from '../src/runtime/call-frame';
-import type { Metric } from '../src/runtime/metrics';
-import { FREED_HEAP, NO_COUNTER, OWN_HEAP, PENDING_HEAP_USED } from '../src/runtime/ledger';
-import type { CallResult, LineResult } from '../src/runtime/call-result';
+import { CallFrame, type RunningCalls } from '../../src/runtime/call-frame';
+import type { Metric } from '../../src/runtime/metrics';
+import { FREED_HEAP, NO_COUNTER, OWN_HEAP, PENDING_HEAP_USED } from '../../src/runtime/ledger';
+import type { CallResult, LineResult } from '../../src/runtime/call-result';
 
 /** A heap whose readings and counters the test moves by hand. */
 class ScriptedHeap {

@@ -2,10 +2,10 @@
 // /proc parsers on scripted file contents, the .dat line writers. No process is started: milliseconds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chldLine, funcLine, memLine } from '../src/shared/dat-lines';
-import { parseDat } from '../src/record/dat';
-import { displayPath } from '../src/record/output-file';
-import { memoryProfilerBackend, parseBackend } from '../src/record/proc/backends';
+import { chldLine, funcLine, memLine } from '../../src/shared/dat-lines';
+import { parseDat } from '../../src/record/dat';
+import { displayPath } from '../../src/record/output-file';
+import { memoryProfilerBackend, parseBackend } from '../../src/record/proc/backends';
 import {
   argumentsFromCmdline,
   fromSmapsRollup,
@@ -15,10 +15,10 @@ import {
   pidsInBytes,
   residentPagesFromStatm,
   residentPagesInBytes,
-} from '../src/record/proc/parsers';
-import { SampleStore } from '../src/record/sample-store';
-import { TickLoop, type Clock } from '../src/record/tick-loop';
-import { TreeSampler } from '../src/record/tree-sampler';
+} from '../../src/record/proc/parsers';
+import { SampleStore } from '../../src/record/sample-store';
+import { TickLoop, type Clock } from '../../src/record/tick-loop';
+import { TreeSampler } from '../../src/record/tree-sampler';
 
 /** A clock whose time moves only when told to; timers run in due order as it moves. */
 class FakeClock implements Clock {

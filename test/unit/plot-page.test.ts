@@ -8,12 +8,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { parseDat } from '../src/record/dat';
-import { buildPlotData, type PlotData } from '../src/plot/model';
-import { htmlReport } from '../src/plot/html';
-import { renderSvg } from '../src/plot/render';
-import { FONT_FAMILY } from '../src/plot/svg/text-metrics';
-import { FIXTURES, ROOT } from './helpers';
+import { parseDat } from '../../src/record/dat';
+import { buildPlotData, type PlotData } from '../../src/plot/model';
+import { htmlReport } from '../../src/plot/html';
+import { renderSvg } from '../../src/plot/render';
+import { FONT_FAMILY } from '../../src/plot/svg/text-metrics';
+import { FIXTURES, ROOT } from '../helpers';
 
 const between = (html: string, open: string, close: string): string => {
   const start = html.indexOf(open);
