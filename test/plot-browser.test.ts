@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDat } from '../src/record/dat';
 import { buildPlotData } from '../src/plot/model';
-import { htmlReport } from '../src/plot/html';
+import { htmlPage } from '../src/plot/html';
 import { pngSize } from '../src/plot/png';
 import { FIXTURES } from './helpers';
 
@@ -38,7 +38,7 @@ type Page = any;
 function report(dir: string, name: string, view: { flame?: boolean } = {}): { path: string; calls: number } {
   const dat = parseDat(readFileSync(join(FIXTURES, 'plot', name), 'utf8'), name);
   const path = join(dir, name.replace(/\.dat$/, '.html'));
-  writeFileSync(path, htmlReport(buildPlotData([dat]), view));
+  writeFileSync(path, htmlPage(buildPlotData([dat]), view));
   return { path, calls: dat.funcs.length };
 }
 

@@ -15,7 +15,7 @@ import { renderSvg, type ViewOptions } from '../src/plot/render';
 import { escapeXml, formatSeconds } from '../src/plot/svg/format';
 import { leastSquares } from '../src/plot/svg/series';
 import { elide, textWidth } from '../src/plot/svg/text-metrics';
-import { htmlReport, scriptJson } from '../src/plot/html';
+import { htmlPage, scriptJson } from '../src/plot/html';
 import { pngSize, svgToPng } from '../src/plot/png';
 import { parseWindow } from '../src/cli/plot-command';
 import { FIXTURES, ROOT } from './helpers';
@@ -309,7 +309,7 @@ test('text from the .dat is escaped: command line, function names, file names (S
     ['main', 'pid 77'],
   );
   // The HTML page: the data can never close its <script> element, and the title is escaped.
-  const html = htmlReport(data, { flame: true });
+  const html = htmlPage(data, { flame: true });
   const json = /<script type="application\/json" id="memprof-data">(.*?)<\/script>/s.exec(html)![1];
   assert.ok(!/[<>&\u2028\u2029]/.test(json), 'no < > & or line separators in embedded JSON');
   assert.deepEqual(JSON.parse(json), JSON.parse(JSON.stringify(data)));
@@ -322,7 +322,7 @@ test('text from the .dat is escaped: command line, function names, file names (S
 });
 
 test('the HTML report is self-contained: no address to fetch, a CSP that allows nothing else', () => {
-  const html = htmlReport(buildPlotData([fixture('service.dat')]), {});
+  const html = htmlPage(buildPlotData([fixture('service.dat')]), {});
   assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; script-src &#39;sha256-[A-Za-z0-9+/=]+&#39;/);
   assert.ok(!/\b(src|href)=/i.test(html.replace(/<svg[\s\S]*?<\/svg>/, '')), 'no src= or href= outside the SVG');
   assert.ok(!/(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}\//i.test(html.replace(/http:\/\/www\.w3\.org\/2000\/svg/g, '')), 'no URL but the SVG namespace');

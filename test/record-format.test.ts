@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { chldLine, cmdlineLine, funcLine, memLine } from '../src/shared/dat-lines';
 import { parseDat, damageWarning } from '../src/record/dat';
 import { formatListing } from '../src/record/housekeeping';
-import { peakReport, pythonFixed } from '../src/record/peak';
+import { peakSummary, pythonFixed } from '../src/record/peak';
 import { fromSmapsRollup, parsePidList } from '../src/record/proc/parsers';
 import { residentFromStatm, pageSize } from '../src/record/proc/reads';
 import { discoveryCadence } from '../src/record/tree-sampler';
@@ -60,14 +60,14 @@ test('reads files written by mprof 0.61 (FUNC before CMDLINE, CHLD series)', () 
     ],
   );
   // mprof peak printed these (see the README next to the files).
-  assert.equal(peakReport(functions).text, 'functions.dat\t44.609 MiB\n');
-  assert.equal(peakReport(functions, '__main__.inner').text, 'functions.dat\t29.348 MiB\n');
-  assert.equal(peakReport(functions, 'inner').text, 'functions.dat\t29.348 MiB\n', 'found by its last dotted part');
+  assert.equal(peakSummary(functions).text, 'functions.dat\t44.609 MiB\n');
+  assert.equal(peakSummary(functions, '__main__.inner').text, 'functions.dat\t29.348 MiB\n');
+  assert.equal(peakSummary(functions, 'inner').text, 'functions.dat\t29.348 MiB\n', 'found by its last dotted part');
 
   const multi = parseDat(readFileSync(join(MPROF_FILES, 'multiprocess.dat'), 'utf8'), 'multiprocess.dat');
   assert.equal(multi.damaged, 0);
   assert.deepEqual([...multi.children.keys()], [5668, 5669]);
-  assert.equal(peakReport(multi).text, 'multiprocess.dat\t58.129 MiB\n  Child 5668\t\t\t16.309 MiB\n  Child 5669\t\t\t23.965 MiB\n');
+  assert.equal(peakSummary(multi).text, 'multiprocess.dat\t58.129 MiB\n  Child 5668\t\t\t16.309 MiB\n  Child 5669\t\t\t23.965 MiB\n');
 });
 
 test('damaged lines are skipped and counted: truncated, bad numbers, blank, unknown, unterminated', () => {

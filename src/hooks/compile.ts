@@ -4,7 +4,7 @@
 import type { instrument as instrumentFunction, InstrumentOptions } from '../instrument/instrumenter';
 import { isTypeScriptFile, needsTransform, SourceSyntaxError } from '../instrument/file-kinds';
 import { compileFunction } from 'node:vm';
-import { rememberSource } from '../reporters/source-lines';
+import { rememberSource } from '../shared/source-lines';
 import { enableSourceMaps } from './source-maps';
 import { decoratorFlavourFor } from './project-config';
 import { cacheKey, openTransformCache, type CachedTransform, type TransformCache } from './transform-cache';

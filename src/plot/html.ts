@@ -87,7 +87,7 @@ function style(): string {
 }
 
 /** The whole report page. `view` is the initial view (window, brackets, slope, flame). */
-export function htmlReport(data: PlotData, view: ViewOptions): string {
+export function htmlPage(data: PlotData, view: ViewOptions): string {
   const initial: ViewOptions = { ...view, interactive: true };
   const svg = renderSvg(data, initial).svg;
   const script = bundle();

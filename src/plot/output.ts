@@ -1,6 +1,6 @@
 // One entry point for the three outputs: the format comes from the file name's extension.
 import type { PlotData } from './model';
-import { htmlReport } from './html';
+import { htmlPage } from './html';
 import { svgToPng } from './png';
 import { renderSvg, type ViewOptions } from './render';
 
@@ -17,7 +17,7 @@ export function formatOf(path: string): PlotFormat | undefined {
 export function renderAs(format: PlotFormat, data: PlotData, view: ViewOptions): string | Buffer {
   switch (format) {
     case 'html':
-      return htmlReport(data, view);
+      return htmlPage(data, view);
     case 'svg':
       return `<?xml version="1.0" encoding="UTF-8"?>\n${renderSvg(data, view).svg}\n`;
     case 'png':

@@ -1,7 +1,7 @@
 // `memprof peak`: the peak memory of a recording, per process, printed exactly as `mprof peak` prints it.
 import type { DatFile, FuncRecord, MemSample } from './dat';
 
-export interface PeakReport {
+export interface PeakSummary {
   text: string;
   /** False when `--func` named a function that the file does not have. */
   found: boolean;
@@ -36,7 +36,7 @@ function matchesName(name: string, wanted: string): boolean {
  * `func`, only samples taken while that function ran count, in each process where it ran (mprof
  * filters the main process only); a process where it never ran is left out, the main one shows NaN.
  */
-export function peakReport(file: DatFile, func?: string): PeakReport {
+export function peakSummary(file: DatFile, func?: string): PeakSummary {
   const functions = [...new Set(file.funcs.map((call) => call.name))];
   if (func === undefined) {
     let text = `${file.filename}\t${pythonFixed(maxOf(file.mem))} MiB\n`;

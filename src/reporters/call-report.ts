@@ -2,7 +2,7 @@
 // MEMPROF_FORMAT=json prints (one JSON document per line and call). Bytes, not MiB.
 import { netBytes, type CallResult } from '../runtime/call-result';
 import type { MetricName } from '../runtime/metrics';
-import { sourceLine } from './source-lines';
+import { sourceLine } from '../shared/source-lines';
 import { append, primordials } from '../shared/primordials';
 
 const { MathRound } = primordials;

@@ -19,7 +19,7 @@ function appendToFile(path: string, text: string): void {
   while (offset < bytes.length) offset += fsWriteBytesSync(openFile.fd, bytes, offset, bytes.length - offset);
 }
 
-export type Kind = 'report' | 'notice';
+export type Kind = 'output' | 'notice';
 
 /** Writes memprof's output; `stream` is the marker's option, if any. Throws what the write threw. */
 export function write(text: string, stream: TextSink | undefined, kind: Kind): void {
@@ -30,7 +30,7 @@ export function write(text: string, stream: TextSink | undefined, kind: Kind): v
   const file = environment('MEMPROF_OUTPUT');
   if (file) {
     appendToFile(file, text);
-  } else if (kind === 'report') {
+  } else if (kind === 'output') {
     stdoutWrite(text);
   } else {
     stderrWrite(text);

@@ -31,7 +31,7 @@ function formatCall(result: CallResult): string {
 
 /** A finished call: its table, or its share of the function's summed table. */
 function printCall(result: CallResult, options: ResolvedOptions): void {
-  if (admitCall(result, options, (notice) => writeNotice(notice, options)) === 'print') writeReport(result, options);
+  if (admitCall(result, options, (notice) => writeNotice(notice, options)) === 'print') writeCall(result, options);
 }
 
 function writeNotice(text: string, options: ResolvedOptions | null): void {
@@ -51,14 +51,14 @@ function rehearse(result: CallResult): void {
 /** Prints the summed tables of functions that ran past their maxTables (also done at exit). */
 export function printSummaries(): void {
   const pending = takeSummaries();
-  for (let index = 0; index < pending.length; index++) writeReport(pending[index].result, pending[index].options);
+  for (let index = 0; index < pending.length; index++) writeCall(pending[index].result, pending[index].options);
 }
 
 onSummariesDue(printSummaries);
 
-function writeReport(result: CallResult, options: ResolvedOptions): void {
+function writeCall(result: CallResult, options: ResolvedOptions): void {
   try {
-    write(formatCall(result), options.stream, 'report');
+    write(formatCall(result), options.stream, 'output');
   } catch (error) {
     // A report must never break the user's program: say what went wrong and carry on.
     complain(`memprof: could not write the table for ${result.functionName}: ${(error as Error).message}\n`);

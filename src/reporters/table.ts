@@ -4,7 +4,7 @@
 //   Line #  Mem usage  Increment  Allocated  GC  Occurrences  Line Contents
 //   =======================================================================
 import { netBytes, type CallResult, type LineResult } from '../runtime/call-result';
-import { sourceLine } from './source-lines';
+import { sourceLine } from '../shared/source-lines';
 import { append, joinStrings, padStart, primordials, repeat } from '../shared/primordials';
 
 const { NumberCtor, NumberPrototypeToFixed, StringPrototypeTrimEnd } = primordials;

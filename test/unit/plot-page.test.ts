@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { parseDat } from '../../src/record/dat';
 import { buildPlotData, type PlotData } from '../../src/plot/model';
-import { htmlReport } from '../../src/plot/html';
+import { htmlPage } from '../../src/plot/html';
 import { renderSvg } from '../../src/plot/render';
 import { FONT_FAMILY } from '../../src/plot/svg/text-metrics';
 import { FIXTURES, ROOT } from '../helpers';
@@ -24,7 +24,7 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 
 function report(name: string, view = {}): { data: PlotData; html: string } {
   const data = buildPlotData([parseDat(readFileSync(join(FIXTURES, 'plot', name), 'utf8'), name)]);
-  return { data, html: htmlReport(data, view) };
+  return { data, html: htmlPage(data, view) };
 }
 
 /** An element as the page script uses it: properties it sets, listeners it adds, children it appends. */

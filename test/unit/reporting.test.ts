@@ -5,7 +5,7 @@ import type { CallResult, LineResult } from '../../src/runtime/call-result';
 import type { ResolvedOptions } from '../../src/runtime/options';
 import { formatTable } from '../../src/reporters/table';
 import { admitCall, takeSummaries } from '../../src/reporters/summaries';
-import { rememberSource } from '../../src/reporters/source-lines';
+import { rememberSource } from '../../src/shared/source-lines';
 import { parseTables } from '../helpers';
 
 const MiB = 1024 * 1024;

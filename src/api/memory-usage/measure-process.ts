@@ -66,20 +66,20 @@ export async function measureProcessOfFunction(fn: () => unknown, options: Resol
     const line = await lines.next();
     if (!outcome.ok) throw outcome.error;
     if (line === undefined) throw samplerFailure(line);
-    const report = JSON.parse(line) as ProcSamplerResult;
+    const sampled = JSON.parse(line) as ProcSamplerResult;
     const accumulator = new Accumulator(options);
-    for (const [time, root, total, children] of report.samples) {
+    for (const [time, root, total, children] of sampled.samples) {
       accumulator.add(time, options.includeChildren ? total : root, children);
     }
-    const start = report.samples[0]?.[0] ?? end;
-    const last = report.samples[report.samples.length - 1]?.[0] ?? end;
+    const start = sampled.samples[0]?.[0] ?? end;
+    const last = sampled.samples[sampled.samples.length - 1]?.[0] ?? end;
     const result = buildResult(accumulator, options, {
       target: 'function',
       pid: process.pid,
       sampler: 'process',
       start,
-      end: report.timedOut && options.timeout !== undefined ? start + options.timeout : Math.max(end, last),
-      timedOut: report.timedOut,
+      end: sampled.timedOut && options.timeout !== undefined ? start + options.timeout : Math.max(end, last),
+      timedOut: sampled.timedOut,
     });
     if (options.retval) result.retval = outcome.value;
     return result;

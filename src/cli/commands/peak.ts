@@ -1,7 +1,7 @@
 // `memprof peak [--func <name>] [<index|file>...]`: the peak of each recording, as `mprof peak` prints it.
 import { DatError, damageWarning, readDat, requireSamples } from '../../record/dat';
 import { newestProfile, resolveProfiles } from '../../record/housekeeping';
-import { peakReport } from '../../record/peak';
+import { peakSummary } from '../../record/peak';
 import { HELP_OPTION, type Command, type Io } from '../command';
 
 function peak(positionals: readonly string[], func: string | undefined, io: Io): number {
@@ -15,10 +15,10 @@ function peak(positionals: readonly string[], func: string | undefined, io: Io):
       const warning = damageWarning(dat);
       if (warning) io.stderr.write(`memprof: warning: ${warning}\n`);
       requireSamples(dat);
-      const report = peakReport(dat, func);
-      io.stdout.write(report.text);
-      if (!report.found) {
-        const known = report.functions.length > 0 ? `; it has ${report.functions.join(', ')}` : '; it has no FUNC markers';
+      const summary = peakSummary(dat, func);
+      io.stdout.write(summary.text);
+      if (!summary.found) {
+        const known = summary.functions.length > 0 ? `; it has ${summary.functions.join(', ')}` : '; it has no FUNC markers';
         io.stderr.write(`memprof: ${file} has no function ${func}${known}\n`);
         status = 1;
       }

@@ -1,6 +1,7 @@
-// Original source text for the "Line Contents" column. The load hook hands over the source it saw;
-// otherwise (e.g. code instrumented by another tool) the file is read from disk when first needed.
-import { primordials } from '../shared/primordials';
+// Original source text for the "Line Contents" column, shared by the load hook (which hands over the
+// source it compiled) and the reporters (which read it); otherwise (code instrumented by another tool)
+// the file is read from disk when first needed.
+import { primordials } from './primordials';
 
 const { fsReadFileSync, RegExpPrototypeSymbolReplace, RegExpPrototypeSymbolSplit, SafeMap } = primordials;
 const LINE_BREAK = /\r?\n/;
