@@ -105,12 +105,12 @@ test('run: a program allocating in steps; MEM climbs, every 0.01 s, exit code an
   assert.equal(dat.children.size, 0);
 });
 
-test('run: function markers from the global profile, nested levels, tables still printed', () => {
+test('run --lines: function markers from the global profile, nested levels, tables printed', () => {
   const cwd = tempDir();
   const out = join(cwd, 'service.dat');
   const env = cleanEnv();
   delete env.MEMPROF_OUTPUT; // tables on stdout
-  const run = memprof(['run', '-T', '0.02', '-o', out, join(RECORD, 'service.js'), '0', '2', '200000', '40', '60'], { cwd, env });
+  const run = memprof(['run', '--lines', '-T', '0.02', '-o', out, join(RECORD, 'service.js'), '0', '2', '200000', '40', '60'], { cwd, env });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /^ok \d+ 400000$/m);
   assert.match(run.stdout, /Line #\s+Mem usage/);
@@ -130,6 +130,23 @@ test('run: function markers from the global profile, nested levels, tables still
   }
   // The 60 ms delay is test2's.
   const longest = Math.max(...names('delay').map((call) => call.t1 - call.t0));
+  assert.ok(longest >= 0.055, `longest delay ${longest}`);
+});
+
+test('run without --lines times calls only: markers with real durations, no tables, no line samples', () => {
+  const cwd = tempDir();
+  const out = join(cwd, 'service.dat');
+  const env = cleanEnv();
+  delete env.MEMPROF_OUTPUT; // tables, if any, would be on stdout
+  const run = memprof(['run', '-T', '0.02', '-o', out, join(RECORD, 'service.js'), '0', '2', '200000', '40', '60'], { cwd, env });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^ok \d+ 400000$/m);
+  assert.doesNotMatch(run.stdout, /Line #/);
+  const dat = readRecording(out);
+  assert.equal(dat.funcs.filter((call) => call.name === 'test1').length, 2);
+  assert.equal(dat.funcs.filter((call) => call.name === 'delay').length, 4);
+  for (const call of dat.funcs) assert.equal(call.level, call.name === 'delay' ? 1 : 0, `level of ${call.name}`);
+  const longest = Math.max(...dat.funcs.filter((call) => call.name === 'delay').map((call) => call.t1 - call.t0));
   assert.ok(longest >= 0.055, `longest delay ${longest}`);
 });
 

@@ -38,10 +38,13 @@ function request(port: number): Promise<string> {
   });
 }
 
-/** Starts the service under `memprof run`, sends the requests (rounds of concurrent ones), stops it. */
+/**
+ * Starts the service under `memprof run --lines` (markers and per-call tables), sends the requests
+ * (rounds of concurrent ones), stops it.
+ */
 async function recordService(script: string, flags: string[], rounds: number[]): Promise<Session> {
   const output = join(tempDir(), 'service.dat');
-  const child = spawn(process.execPath, [CLI, 'run', ...flags, '-o', output, 'node', join(FIXTURES, 'service', script)], {
+  const child = spawn(process.execPath, [CLI, 'run', '--lines', ...flags, '-o', output, 'node', join(FIXTURES, 'service', script)], {
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', SERVICE_ELEMENTS: String(ELEMENTS) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -16,6 +16,8 @@ export interface RecordOptions {
   output?: string;
   /** Give node children memprof's load hook (NODE_OPTIONS); default true. */
   hook: boolean;
+  /** Profile marked functions line by line (their tables printed) instead of timing calls only. */
+  lines?: boolean;
   /** Print the recorder's own CPU and memory use at the end. */
   selfStats: boolean;
   /** Allow the live status line (it is shown only when stderr is a terminal). */

@@ -18,6 +18,8 @@ function channelEnvironment(output: OutputFile, options: RecordOptions): Record<
     [RECORD_ENV.parent]: String(process.pid),
     [RECORD_ENV.backend]: options.backend,
     [RECORD_ENV.includeChildren]: options.includeChildren ? '1' : undefined,
+    // Calls only unless --lines (or the user's own MEMPROF_LINES): see src/runtime/options.ts.
+    MEMPROF_LINES: options.lines ? '1' : (process.env.MEMPROF_LINES ?? '0'),
   };
 }
 

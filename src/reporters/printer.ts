@@ -16,7 +16,8 @@ export function tablePrinter(): CallListener {
   return {
     prepare: rehearse,
     unclaimed(_call: CallStart, result: CallResult, options: ResolvedOptions | null) {
-      if (options) printCall(result, options);
+      // Calls only (MEMPROF_LINES=0): the calls are markers in a recording, not tables.
+      if (options && options.lines) printCall(result, options);
     },
     notice(text: string, options: ResolvedOptions | null) {
       writeNotice(text, options);

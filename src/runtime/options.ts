@@ -38,6 +38,11 @@ export interface ProfileOptions {
 }
 
 export interface ResolvedOptions {
+  /**
+   * Line by line (default), or calls only (`MEMPROF_LINES=0`, what `memprof run` sets unless
+   * `--lines`): entry and exit of each call, for recordings whose brackets keep real durations.
+   */
+  lines: boolean;
   precision: number;
   metric: MetricName;
   /** Undefined means "the default destination" (stdout or MEMPROF_OUTPUT), resolved when writing. */
@@ -160,7 +165,8 @@ export function environmentDefaults(): ResolvedOptions {
   const breakAt = environment('MEMPROF_BREAK_AT');
   const maxTables = environment('MEMPROF_MAX_TABLES');
   const retained = environment('MEMPROF_RETAINED');
-  const key = `${metric}\0${precision}\0${breakAt}\0${maxTables}\0${retained}`;
+  const lines = environment('MEMPROF_LINES');
+  const key = `${metric}\0${precision}\0${breakAt}\0${maxTables}\0${retained}\0${lines}`;
   if (cachedDefaults && key === cachedEnvKey) return { ...cachedDefaults };
   const defaults: ResolvedOptions = {
     metric: metric ? checkMetric(metric, 'MEMPROF_METRIC', undefined) : 'heap',
@@ -171,6 +177,7 @@ export function environmentDefaults(): ResolvedOptions {
       : DEFAULT_MAX_TABLES,
     breakAtBytes: breakAt ? checkThreshold(NumberCtor(breakAt), `MEMPROF_BREAK_AT (${JSONStringify(breakAt)})`, undefined) : Infinity,
     retained: retained ? checkFlag(retained, 'MEMPROF_RETAINED') : false,
+    lines: lines ? checkFlag(lines, 'MEMPROF_LINES') : true,
   };
   cachedDefaults = defaults;
   cachedEnvKey = key;

@@ -43,7 +43,11 @@ export class ProfiledFunction {
     // The frame's own allocation must not be charged to an enclosing profiled call.
     beginOwnWork();
     const options = this.resolved();
-    const frame = new CallFrame(this.firstLine, this.lastLine, METRICS[options.metric], this, monotonicMs);
+    // Calls only (MEMPROF_LINES=0, memprof run's default): a whole-call frame, and no sample per
+    // statement, so that a recording's brackets keep the durations the program has unprofiled.
+    const frame = options.lines
+      ? new CallFrame(this.firstLine, this.lastLine, METRICS[options.metric], this, monotonicMs)
+      : new CallFrame(this.firstLine, this.firstLine, METRICS[options.metric], { running: undefined }, monotonicMs);
     const call = new InstrumentedCall(this, options, frame, callStarted(this.name, this.file, this.firstLine), generator);
     call.prepare();
     endOwnWork();
@@ -88,6 +92,8 @@ export class InstrumentedCall {
   private done = false;
   private hasReturned = false;
   private hasThrown = false;
+  /** False in calls-only mode: statements and suspensions are not sampled. */
+  private readonly sampling: boolean;
 
   constructor(
     private readonly fn: ProfiledFunction,
@@ -95,7 +101,9 @@ export class InstrumentedCall {
     private readonly frame: CallFrame,
     private readonly start: CallStart,
     private readonly generator: boolean,
-  ) {}
+  ) {
+    this.sampling = options.lines;
+  }
 
   /** Memprof's own work before the entry sample: the threshold and the absolute-value offset. */
   prepare(): void {
@@ -116,15 +124,15 @@ export class InstrumentedCall {
   }
 
   at(line: number): void {
-    this.frame.at(line);
+    if (this.sampling) this.frame.at(line);
   }
 
   suspend<T>(value: T): T {
-    return this.frame.suspend(value);
+    return this.sampling ? this.frame.suspend(value) : value;
   }
 
   resume<T>(value: T): T {
-    return this.frame.resume(value);
+    return this.sampling ? this.frame.resume(value) : value;
   }
 
   /** Marks a normal return; passes the returned value through. */
@@ -148,6 +156,11 @@ export class InstrumentedCall {
       // finish() takes the last sample before it allocates the result.
       const result = this.frame.finish(this.fn.name, this.fn.file, this.options.precision);
       if (this.options.retained) result.retainedBytes = this.frame.retainedAfterCollection(forceCollection);
+      if (!this.sampling) {
+        result.lines = [];
+        result.lineLevel = false;
+        result.lastLine = this.fn.lastLine;
+      }
       callEnded(this.start, result, this.options);
     } finally {
       endOwnWork();

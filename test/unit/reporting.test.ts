@@ -56,7 +56,7 @@ function callResult(lines: LineResult[], extra: Partial<CallResult> = {}): CallR
   };
 }
 
-const OPTIONS: ResolvedOptions = { precision: 1, metric: 'heap', stream: undefined, breakAtBytes: Infinity, maxTables: 2, retained: false };
+const OPTIONS: ResolvedOptions = { precision: 1, metric: 'heap', stream: undefined, breakAtBytes: Infinity, maxTables: 2, retained: false, lines: true };
 
 test('the table has an Allocated column, marks lines where memory was freed, and sums up in the footer', () => {
   const result = callResult([lineResult(1, 0), lineResult(3, 16 * MiB), lineResult(4, 128 * MiB, 112 * MiB, { occurrences: 9 }), lineResult(5, 0)]);

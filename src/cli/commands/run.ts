@@ -12,11 +12,14 @@ export const runCommand: Command = {
   description: `Runs <command> and records its memory over time, like Python's \`mprof run\`, into
 mprofile_<YYYYMMDDhhmmss>.dat (mprof's format: \`mprof plot\` and \`memprof peak\` read it). A Node
 script (.js, .ts, ...) is run with this Node. Node processes, children included, get memprof's load
-hook: each call of a function marked with profile adds a FUNC marker (and still prints its table).`,
+hook: each call of a function marked with profile adds a FUNC marker. Only calls are timed, as
+mprof's own \`profile\` does, so the markers keep the durations the program has unprofiled; --lines
+also profiles them line by line and prints their tables (which slows the marked functions down).`,
   optionsHeading: 'Options (before the command):',
   options: [
     ...RECORDING_OPTIONS,
     { name: 'hook', negatable: true, description: "do not give node processes memprof's load hook" },
+    { name: 'lines', description: 'profile marked functions line by line and print their tables too' },
     { name: 'exit-code', short: 'E', description: 'accepted for mprof compatibility: the exit code is always passed on' },
     { name: 'attach', short: 'a' }, // mprof's `run -a <pid>`: attach
   ],
@@ -26,6 +29,6 @@ hook: each call of a function marked with profile adds a FUNC marker (and still 
   run: async ({ values, positionals }) => {
     if (positionals.length === 0) throw new UsageError('memprof run needs a command to run');
     if (values.attach) return attachTo(positionals, values);
-    return recordCommand(positionals, recordOptions(values));
+    return recordCommand(positionals, { ...recordOptions(values), lines: values.lines === true });
   },
 };
