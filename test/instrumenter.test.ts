@@ -61,6 +61,8 @@ const MARKER_CASES: MarkerCase[] = [
   {
     name: 'decorators, with and without options',
     source: 'class Store {\n  @profile\n  load() {}\n  @profile({ precision: 2 })\n  async *stream() {}\n  get size() { return 0; }\n}',
+    // Decorators are TypeScript syntax here: Node does not run them in JavaScript (see below).
+    filename: '/app/store.ts',
     functions: ['Store.load', 'Store.stream'],
   },
   { name: 'a local function called profile is not the marker', source: 'function profile(f) { return f; }\nprofile(function f() {});', functions: [] },
@@ -87,6 +89,11 @@ for (const { name, source, filename, functions } of MARKER_CASES) {
     assert.deepEqual(result?.functions.map((fn) => fn.name) ?? [], functions);
   });
 }
+
+test('a JavaScript file gains no syntax Node rejects: decorators in a .js file are a syntax error', () => {
+  const source = 'class Store {\n  @profile\n  load() {}\n}';
+  assert.throws(() => instrument(source, '/app/store.js', OPTIONS), (error: Error) => error.name === 'SyntaxError' && /store\.js:2:3/.test(error.message));
+});
 
 function sampledLines(code: string): number[] {
   return [...code.matchAll(/\.at\((\d+)\)/g)].map((match) => Number(match[1]));

@@ -6,7 +6,7 @@ import { isTypeScriptFile, needsTransform, SourceSyntaxError } from '../instrume
 import { compileFunction } from 'node:vm';
 import { rememberSource } from '../report/source-lines';
 import { enableSourceMaps } from './source-maps';
-import { decoratorFlavourFor } from './project-config';
+import { projectSettingsFor } from './project-config';
 import { cacheKey, openTransformCache, type CachedTransform, type TransformCache } from './transform-cache';
 
 let cache: TransformCache | undefined | null = null;
@@ -39,7 +39,7 @@ export function compileForHook(
   instrumenter: typeof instrumentFunction = instrument,
 ): string {
   if (!needsTransform(source, filename)) return source;
-  const options: InstrumentOptions = { runtime, moduleKind, decorators: decoratorFlavourFor(filename) };
+  const options: InstrumentOptions = { runtime, moduleKind, ...(isTypeScriptFile(filename) ? projectSettingsFor(filename) : {}) };
   try {
     const result = cachedInstrument(source, filename, options, instrumenter);
     if (!result) return source;
@@ -47,7 +47,7 @@ export function compileForHook(
     return withSourceMap(result.code, result.map, filename);
   } catch (error) {
     if (error instanceof SourceSyntaxError) {
-      if (isTypeScriptFile(filename)) throw asUserSyntaxError(error);
+      if (isTypeScriptFile(filename)) throwFromNowhere(asUserSyntaxError(error));
       // JavaScript: let Node report its own error on the original source, exactly as without memprof;
       // and if Node can compile what Babel could not, say that this file runs unprofiled.
       if (moduleKind === 'commonjs' && compilesAsCommonJs(source, filename)) {
@@ -86,6 +86,17 @@ function asUserSyntaxError(error: SourceSyntaxError): SyntaxError {
     `${error.file}:${error.line}\n${error.codeFrame}\n\n` +
     `SyntaxError: ${error.reason}\n    at ${error.file}:${error.line}:${error.column + 1}`;
   return userError;
+}
+
+/**
+ * Throws `error` from a one-line function whose source carries Node's marker
+ * "node-do-not-add-exception-line": Node then prints no source line of its own above the error
+ * (it would be this hook's throw, memprof's file), only the error's stack, which starts with the
+ * user's file, line and code frame. The error stays an ordinary exception of the require() call.
+ */
+const rethrow = compileFunction('throw error; // node-do-not-add-exception-line', ['error'], { filename: 'memprof' }) as (error: unknown) => never;
+function throwFromNowhere(error: unknown): never {
+  return rethrow(error);
 }
 
 function compilesAsCommonJs(source: string, filename: string): boolean {
