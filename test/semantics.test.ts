@@ -49,6 +49,13 @@ const EXPECTED: Record<string, Expectation> = {
     calls: { fib: 25, tooDeep: 51, isEven: 7, isOdd: 6, flatten: 9, fallthrough: 7 },
   },
   'exit-status.js': { functions: ['explode', 'setExitCode'], status: 1 },
+  'full-coverage.js': {
+    functions: [
+      'arrow', 'bothBranchesReturn', 'endsWithReturn', 'endsWithThrow', 'fallsOffTheEnd', 'finallyReturns', 'loopForever',
+      'switchWithDefault', 'whileTrue',
+    ],
+    calls: { bothBranchesReturn: 2, switchWithDefault: 2 },
+  },
   'generators.js': {
     functions: [
       'Range.[Symbol.iterator]', 'catcher', 'counter', 'delegating', 'expressionYields', 'forwardsToInner', 'naturals', 'take',
@@ -56,6 +63,14 @@ const EXPECTED: Record<string, Expectation> = {
     ],
     calls: { counter: 4, walk: 4 },
   },
+  'lazy-init.js': {
+    functions: [
+      'annexBCopy', 'calledBeforeItsDeclaration', 'destructuredVarOfTheSameName', 'generatorWithHelpers', 'lazyInit',
+      'parameterShadowed', 'recursiveDeclaration', 'varOfTheSameName',
+    ],
+    calls: { varOfTheSameName: 2 },
+  },
+  'lazy-init-strict.js': { functions: ['duplicates', 'lazyInit', 'readsLaterConst', 'varAndFunction'] },
   'module-level-new-target.js': { functions: ['square'] },
   'nested-declarations.js': {
     functions: [
@@ -78,7 +93,7 @@ const EXPECTED: Record<string, Expectation> = {
     ],
     calls: { declaredLater: 2, withDefaults: 5 },
   },
-  'sloppy-with.js': { functions: ['closedSandbox', 'lookedUpNames', 'withPlainObject'] },
+  'sloppy-with.js': { functions: ['asyncInSandbox', 'closedSandbox', 'generatorInSandbox', 'lookedUpNames', 'withPlainObject'] },
   'stack-traces.js': {
     functions: ['Legacy', 'Repository.find', 'Repository.open', 'Repository.size', 'caller', 'handle', 'loadAll'],
   },
