@@ -58,9 +58,15 @@ export function compileForHook(
       }
       return source;
     }
-    warn(`could not instrument ${filename}: ${(error as Error).message.split('\n')[0]}; it runs unprofiled`);
+    warn(`could not instrument ${filename}: ${firstLine(error, filename)}; it runs unprofiled`);
     if (!isTypeScriptFile(filename)) return source;
-    const compiled = instrument(source, filename, { ...options, profile: false });
+    let compiled;
+    try {
+      compiled = instrument(source, filename, { ...options, profile: false });
+    } catch (compileError) {
+      if (compileError instanceof SourceSyntaxError) throwFromNowhere(asUserSyntaxError(compileError));
+      throwFromNowhere(new Error(`memprof: cannot compile ${filename}: ${firstLine(compileError, filename)}`));
+    }
     return compiled ? withSourceMap(compiled.code, compiled.map, filename) : source;
   }
 }
@@ -106,6 +112,11 @@ function compilesAsCommonJs(source: string, filename: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** An error's first line, without the file name Babel puts in front of it. */
+function firstLine(error: unknown, filename: string): string {
+  return String((error as Error)?.message ?? error).split('\n')[0].replace(`${filename}: `, '');
 }
 
 function warn(message: string): void {

@@ -2,14 +2,14 @@
 // design-time metadata, and how JSX compiles (tsconfig.json's compilerOptions).
 import { dirname } from 'node:path';
 import type * as GetTsconfig from 'get-tsconfig';
-import type { DecoratorFlavour, JsxSettings } from '../instrument/instrumenter';
+import type { DecoratorFlavour, JsxSettings, MetadataSettings } from '../instrument/instrumenter';
 import { isTypeScriptFile } from '../instrument/file-kinds';
-import { jsxSettingsFrom } from '../instrument/typescript-options';
+import { jsxSettingsFrom, targetYear } from '../instrument/typescript-options';
 
 /** The compile options a file gets from its tsconfig.json. */
 export interface ProjectSettings {
   decorators: DecoratorFlavour;
-  decoratorMetadata: boolean;
+  decoratorMetadata: MetadataSettings | false;
   jsx: JsxSettings;
 }
 
@@ -37,7 +37,10 @@ export function projectSettingsFor(filename: string): ProjectSettings {
     const legacy = compilerOptions?.experimentalDecorators === true;
     settings = {
       decorators: legacy ? 'legacy' : 'standard',
-      decoratorMetadata: legacy && compilerOptions?.emitDecoratorMetadata === true,
+      decoratorMetadata: legacy && compilerOptions?.emitDecoratorMetadata === true && {
+        strictNullChecks: (compilerOptions.strictNullChecks ?? compilerOptions.strict) === true,
+        target: targetYear(compilerOptions.target),
+      },
       jsx: jsxSettingsFrom(compilerOptions),
     };
     settingsByDirectory.set(directory, settings);

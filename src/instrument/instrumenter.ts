@@ -7,11 +7,12 @@ import { isTypeScriptFile, mayContainMarkers, needsTransform, SourceSyntaxError 
 import { spliceInstrumented } from './splice';
 import { userSyntaxReason } from './syntax-errors';
 import { typeScriptPlugins, type JsxSettings } from './typescript-options';
+import type { MetadataSettings } from './decorator-metadata';
 
 export { isTypeScriptFile, needsTransform, SourceSyntaxError };
 
 export type DecoratorFlavour = 'legacy' | 'standard';
-export type { JsxSettings };
+export type { JsxSettings, MetadataSettings };
 
 export interface InstrumentOptions {
   /** Module specifier the instrumented code loads memprof's runtime from. */
@@ -22,8 +23,8 @@ export interface InstrumentOptions {
   decorators?: DecoratorFlavour;
   /** Set false to only compile (strip TypeScript types) without profiling. Default true. */
   profile?: boolean;
-  /** TypeScript `emitDecoratorMetadata` (with legacy decorators): emit tsc's `design:*` metadata. */
-  decoratorMetadata?: boolean;
+  /** TypeScript `emitDecoratorMetadata` (with legacy decorators): emit tsc's `design:*` metadata, serialised so. */
+  decoratorMetadata?: MetadataSettings | false;
   /** How `.tsx` files compile JSX (tsconfig `jsx`, `jsxFactory`, `jsxFragmentFactory`, `jsxImportSource`). */
   jsx?: JsxSettings;
 }
