@@ -41,6 +41,7 @@ const EXPECTED: Record<string, Expectation> = {
     ],
     calls: { 'Derived.init': 3, fieldValue: 6, Thing: 4 },
   },
+  'columns.js': { functions: ['profiled'], calls: { profiled: 2 } },
   'control-flow.js': {
     functions: [
       'chained', 'curriedAdd', 'fallthrough', 'fib', 'flatten', 'forIn', 'forOf', 'isEven', 'isOdd', 'labels', 'lazyCases',
@@ -78,6 +79,7 @@ const EXPECTED: Record<string, Expectation> = {
       'helperUsesLet', 'viaProfileCall',
     ],
   },
+  'recursion.js': { functions: ['depth', 'runaway'], calls: { depth: 5001 } },
   'returns-and-throws.js': {
     functions: [
       'breakInFinallyCancelsThrow', 'callsThrower', 'fail', 'finallyOverrides', 'finallySideEffectAfterReturnValue',

@@ -125,5 +125,7 @@ function toSourceSyntaxError(error: unknown, filename: string): SourceSyntaxErro
   // Babel's message reads "<file>: <reason> (line:col)\n\n<code frame>".
   const [firstLine, ...frame] = parseError.message.split('\n');
   const reason = userSyntaxReason(parseError, firstLine.replace(`${filename}: `, '').replace(/\s*\(\d+:\d+\)$/, ''), filename);
-  return new SourceSyntaxError(filename, parseError.loc.line, parseError.loc.column, reason, frame.join('\n').replace(/^\n+/, '').trimEnd());
+  // The code frame ends at its first blank line; what follows is advice about Babel configs.
+  const codeFrame = frame.join('\n').replace(/^\n+/, '').split(/\n\s*\n/)[0].trimEnd();
+  return new SourceSyntaxError(filename, parseError.loc.line, parseError.loc.column, reason, codeFrame);
 }

@@ -156,8 +156,8 @@ class StatementSampler {
       return true;
     }
     if (t.isIfStatement(statement)) {
-      statement.consequent = this.block(statement.consequent, line);
-      if (statement.alternate) statement.alternate = this.block(statement.alternate, line);
+      statement.consequent = this.branch(statement.consequent, line);
+      if (statement.alternate) statement.alternate = this.branch(statement.alternate, line);
       return true;
     }
     if (t.isLoop(statement)) {
@@ -192,6 +192,13 @@ class StatementSampler {
     // No location of its own: the brace and the sample go at the end of the line before, so that the
     // statement keeps its column.
     return t.blockStatement(this.statements([statement], line));
+  }
+
+  /** A branch: wrapped in a block only when a sample goes before it (`if (x) return y;` stays as it is). */
+  private branch(statement: t.Statement, line: number): t.Statement {
+    if (t.isBlockStatement(statement)) return this.block(statement, line);
+    const instrumented = this.statements([statement], line);
+    return instrumented.length === 1 && instrumented[0] === statement ? statement : t.blockStatement(instrumented);
   }
 
   private sampleExpression(line: number): t.Expression {

@@ -28,6 +28,8 @@ export function userSyntaxReason(error: BabelParseError, babelReason: string, fi
   if (error.reasonCode !== 'MissingPlugin' && error.reasonCode !== 'MissingOneOfPlugins') return babelReason;
   const plugin = error.missingPlugin?.[0] ?? '';
   const what = PROPOSALS[plugin] ?? `experimental syntax ("${plugin}")`;
-  const kind = /\.[cm]?tsx?$/.test(filename) ? 'TypeScript' : 'JavaScript';
-  return `${what}: not ${kind} that Node.js or tsc can run (memprof compiles only standard ${kind}); rewrite this code without it`;
+  const typescript = /\.[cm]?tsx?$/.test(filename);
+  return typescript
+    ? `${what}: a proposal that tsc and Node.js do not support, and memprof compiles TypeScript as tsc does; rewrite this code without it`
+    : `${what}: a proposal that Node.js does not run, and memprof compiles no JavaScript syntax; rewrite this code without it`;
 }
