@@ -44,7 +44,7 @@ export function compileForHook(
     const result = cachedInstrument(source, filename, options, instrumenter);
     if (!result) return source;
     if (result.functions.length > 0) rememberSource(filename, source);
-    return withSourceMap(result.code, result.map, filename);
+    return withSourceMap(result.code, result.map, filename, source);
   } catch (error) {
     if (error instanceof SourceSyntaxError) {
       if (isTypeScriptFile(filename)) throwFromNowhere(asUserSyntaxError(error));
@@ -67,23 +67,26 @@ export function compileForHook(
       if (compileError instanceof SourceSyntaxError) throwFromNowhere(asUserSyntaxError(compileError));
       throwFromNowhere(new Error(`memprof: cannot compile ${filename}: ${firstLine(compileError, filename)}`));
     }
-    return compiled ? withSourceMap(compiled.code, compiled.map, filename) : source;
+    return compiled ? withSourceMap(compiled.code, compiled.map, filename, source) : source;
   }
 }
 
 /**
- * Lines already match in every compiled file (the instrumenter retains them). TypeScript also gets
- * an inline source map, read by Node's own source map support, so that columns match too. Plain
- * JavaScript gets none: turning Node's source maps on would also change how Node prints the frames
- * of every other source-mapped file the program loads.
+ * Every compiled file keeps its lines (the instrumenter retains them), and JavaScript its columns
+ * outside profiled functions; each also carries an inline source map back to its source. TypeScript
+ * needs it (types took room), so Node's own source map support is switched on for it. JavaScript
+ * does not switch it on: that would also change how Node prints the frames of every other
+ * source-mapped file the program loads. Its map is used when the program runs with source maps on
+ * anyway (--enable-source-maps, or a TypeScript file), and by coverage tools; a file that carries its
+ * own sourceMappingURL keeps it (its columns are unchanged outside profiled functions).
  */
-function withSourceMap(code: string, map: object | null, filename: string): string {
-  if (!map || !isTypeScriptFile(filename)) return code;
-  enableSourceMaps();
+function withSourceMap(code: string, map: object | null, filename: string, source: string): string {
+  if (!map) return code;
+  if (isTypeScriptFile(filename)) enableSourceMaps();
+  else if (/^\s*\/\/[#@] sourceMappingURL=/m.test(source)) return code;
   const encoded = Buffer.from(JSON.stringify(map)).toString('base64');
-  return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${encoded}\n`;
+  return `${code}${code.endsWith('\n') ? '' : '\n'}//# sourceMappingURL=data:application/json;charset=utf-8;base64,${encoded}\n`;
 }
-
 
 /** Shaped like Node's own syntax errors: location, code frame, message, the user's file as the frame. */
 function asUserSyntaxError(error: SourceSyntaxError): SyntaxError {

@@ -1,6 +1,7 @@
 // The instrumenter's public face: source in, instrumented source (and source map) out. It never does
 // I/O; the hooks decide what to read, and pass in what they learned (e.g. the decorator flavour).
 import { transformSync, type PluginItem, type TransformOptions } from '@babel/core';
+import { basename } from 'node:path';
 import type * as t from '@babel/types';
 import { memprofPlugin, type PluginReport } from './plugin';
 import { isTypeScriptFile, mayContainMarkers, needsTransform, SourceSyntaxError } from './file-kinds';
@@ -97,14 +98,15 @@ export function instrument(source: string, filename: string, options: Instrument
   }
   // A JavaScript file that only mentions "profile" runs exactly as written.
   if (report.functions.length === 0 || !report.rewritten || !output.ast) return null;
-  const code = spliceInstrumented({ source, ast: output.ast as t.File, ...report.rewritten }) ?? printedWhole(output.ast as t.File, source);
-  return { code, map: null, functions: report.functions };
+  const printed = spliceInstrumented({ source, filename, ast: output.ast as t.File, ...report.rewritten }) ?? printedWhole(output.ast as t.File, source, filename);
+  return { code: printed.code, map: printed.map, functions: report.functions };
 }
 
 /** The whole file printed by Babel (lines kept), for the rare region splice.ts cannot print in place. */
-function printedWhole(ast: t.File, source: string): string {
+function printedWhole(ast: t.File, source: string, filename: string): { code: string; map: object | null } {
   const generate = (require('@babel/generator') as typeof import('@babel/generator')).default;
-  return generate(ast, { retainLines: true, comments: true }, source).code;
+  const result = generate(ast, { retainLines: true, comments: true, sourceMaps: true, sourceFileName: basename(filename) }, source);
+  return { code: result.code, map: result.map };
 }
 
 /** TypeScript's own import elision must keep the JSX factory's import, which the JSX transform uses. */
