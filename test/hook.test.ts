@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { compileForHook } from '../src/hooks/compile';
-import { instrument } from '../src/instrument/instrumenter';
+import { instrument, SourceSyntaxError } from '../src/instrument/instrumenter';
 import { FIXTURES, parseTables, REGISTER, runNode } from './helpers';
 
 /** Node's report of an uncaught error, without the stack frames (which differ with a hook). */
@@ -138,6 +138,26 @@ test('a file the instrumenter cannot handle still runs, unprofiled, with one war
     'memprof: warning: could not instrument /app/f.js: unsupported construct; it runs unprofiled\n',
     'memprof: warning: could not instrument /app/f.ts: unsupported construct; it runs unprofiled\n',
   ]);
+});
+
+test('an ES module Babel cannot parse but Node can runs unprofiled after one warning; a broken one fails as Node says', () => {
+  const unparsable: typeof instrument = (_source, filename) => {
+    throw new SourceSyntaxError(filename, 1, 0, 'Unexpected token', '');
+  };
+  const warnings: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((text: string) => warnings.push(text) > 0) as unknown as typeof process.stderr.write;
+  let valid: string;
+  let broken: string;
+  try {
+    valid = compileForHook('/** @profile */ export function f() { return 1; }', '/app/ok.mjs', 'esm', 'memprof-runtime', unparsable);
+    broken = compileForHook('/** @profile */ export function f() { return ; = }', '/app/broken.mjs', 'esm', 'memprof-runtime', unparsable);
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(valid, '/** @profile */ export function f() { return 1; }');
+  assert.equal(broken, '/** @profile */ export function f() { return ; = }');
+  assert.deepEqual(warnings, ['memprof: warning: could not instrument /app/ok.mjs: Unexpected token at line 1; it runs unprofiled\n']);
 });
 
 test('an ES module run with -r says to use --import', () => {

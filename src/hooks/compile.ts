@@ -4,6 +4,7 @@
 import type { instrument as instrumentFunction, InstrumentOptions } from '../instrument/instrumenter';
 import { isTypeScriptFile, needsTransform, SourceSyntaxError } from '../instrument/file-kinds';
 import { compileFunction } from 'node:vm';
+import { spawnSync } from 'node:child_process';
 import { rememberSource } from '../report/source-lines';
 import { enableSourceMaps } from './source-maps';
 import { projectSettingsFor } from './project-config';
@@ -50,7 +51,7 @@ export function compileForHook(
       if (isTypeScriptFile(filename)) throwFromNowhere(asUserSyntaxError(error));
       // JavaScript: let Node report its own error on the original source, exactly as without memprof;
       // and if Node can compile what Babel could not, say that this file runs unprofiled.
-      if (moduleKind === 'commonjs' && compilesAsCommonJs(source, filename)) {
+      if (moduleKind === 'commonjs' ? compilesAsCommonJs(source, filename) : compilesAsModule(source)) {
         warn(`could not instrument ${filename}: ${error.reason} at line ${error.line}; it runs unprofiled`);
       } else if (moduleKind === 'commonjs' && /sourceType: "module"|import\.meta/.test(error.reason)) {
         // Node may run it as an ES module anyway (syntax detection); only the ESM hooks can profile it.
@@ -120,6 +121,19 @@ function compilesAsCommonJs(source: string, filename: string): boolean {
 /** An error's first line, without the file name Babel puts in front of it. */
 function firstLine(error: unknown, filename: string): string {
   return String((error as Error)?.message ?? error).split('\n')[0].replace(`${filename}: `, '');
+}
+
+/**
+ * Would Node accept this ES module's syntax? Node has no in-process check for modules (vm modules
+ * need a flag), so a child `node --check` answers; this runs only for files Babel could not parse.
+ */
+function compilesAsModule(source: string): boolean {
+  const check = spawnSync(process.execPath, ['--check', '--input-type=module'], {
+    input: source,
+    stdio: ['pipe', 'ignore', 'ignore'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  return check.status === 0;
 }
 
 function warn(message: string): void {
