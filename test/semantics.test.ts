@@ -50,6 +50,10 @@ const EXPECTED: Record<string, Expectation> = {
     calls: { fib: 25, tooDeep: 51, isEven: 7, isOdd: 6, flatten: 9, fallthrough: 7 },
   },
   'exit-status.js': { functions: ['explode', 'setExitCode'], status: 1 },
+  'formatting.js': {
+    functions: ['awaitsOverLines', 'chained', 'method', 'oneLiner', 'tabs', 'ternaries', 'throwsMidExpression'],
+    calls: { tabs: 2, ternaries: 3 },
+  },
   'full-coverage.js': {
     functions: [
       'arrow', 'bothBranchesReturn', 'endsWithReturn', 'endsWithThrow', 'fallsOffTheEnd', 'finallyReturns', 'loopForever',
