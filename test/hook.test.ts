@@ -116,21 +116,26 @@ test('a mistyped MEMPROF_METRIC stops at start-up with one line', () => {
   assert.equal(run.stdout, '');
 });
 
+/** Runs `work` with this process' stderr writes collected instead of printed. */
+function capturingStderr<T>(work: () => T): { result: T; warnings: string[] } {
+  const warnings: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((text: string) => warnings.push(text) > 0) as unknown as typeof process.stderr.write;
+  try {
+    return { result: work(), warnings };
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
 test('a file the instrumenter cannot handle still runs, unprofiled, with one warning', () => {
   const failing: typeof instrument = () => {
     throw new Error('unsupported construct\nwith detail');
   };
-  const warnings: string[] = [];
-  const write = process.stderr.write;
-  process.stderr.write = ((text: string) => warnings.push(text) > 0) as unknown as typeof process.stderr.write;
-  let js: string;
-  let ts: string;
-  try {
-    js = compileForHook('/** @profile */ function f() { return 1 }', '/app/f.js', 'commonjs', 'memprof-runtime', failing);
-    ts = compileForHook('/** @profile */ function f(): number { return 1 }', '/app/f.ts', 'commonjs', 'memprof-runtime', failing);
-  } finally {
-    process.stderr.write = write;
-  }
+  const { result: [js, ts], warnings } = capturingStderr(() => [
+    compileForHook('/** @profile */ function f() { return 1 }', '/app/f.js', 'commonjs', 'memprof-runtime', failing),
+    compileForHook('/** @profile */ function f(): number { return 1 }', '/app/f.ts', 'commonjs', 'memprof-runtime', failing),
+  ]);
   assert.equal(js, '/** @profile */ function f() { return 1 }');
   // TypeScript still has its types stripped, so it can run.
   assert.match(ts, /function f\(\) \{\s*return 1;?\s*\}/);
@@ -144,17 +149,10 @@ test('an ES module Babel cannot parse but Node can runs unprofiled after one war
   const unparsable: typeof instrument = (_source, filename) => {
     throw new SourceSyntaxError(filename, 1, 0, 'Unexpected token', '');
   };
-  const warnings: string[] = [];
-  const write = process.stderr.write;
-  process.stderr.write = ((text: string) => warnings.push(text) > 0) as unknown as typeof process.stderr.write;
-  let valid: string;
-  let broken: string;
-  try {
-    valid = compileForHook('/** @profile */ export function f() { return 1; }', '/app/ok.mjs', 'esm', 'memprof-runtime', unparsable);
-    broken = compileForHook('/** @profile */ export function f() { return ; = }', '/app/broken.mjs', 'esm', 'memprof-runtime', unparsable);
-  } finally {
-    process.stderr.write = write;
-  }
+  const { result: [valid, broken], warnings } = capturingStderr(() => [
+    compileForHook('/** @profile */ export function f() { return 1; }', '/app/ok.mjs', 'esm', 'memprof-runtime', unparsable),
+    compileForHook('/** @profile */ export function f() { return ; = }', '/app/broken.mjs', 'esm', 'memprof-runtime', unparsable),
+  ]);
   assert.equal(valid, '/** @profile */ export function f() { return 1; }');
   assert.equal(broken, '/** @profile */ export function f() { return ; = }');
   assert.deepEqual(warnings, ['memprof: warning: could not instrument /app/ok.mjs: Unexpected token at line 1; it runs unprofiled\n']);

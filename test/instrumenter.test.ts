@@ -222,3 +222,29 @@ test('JavaScript output maps back to the source exactly, inside and outside prof
   assert.equal(generatedLines[0].slice(0, 'const before = (a) => a + 1;'.length), 'const before = (a) => a + 1;');
   assert.match(generatedLines[4], /\}\), after = before\(2\);$/);
 });
+
+test('nothing is inserted where it could never run', () => {
+  const source = [
+    '/** @profile */', //                    1
+    'function ends(flag) {', //              2
+    '  if (flag) {', //                      3
+    '    return 1;', //                      4
+    '    dead();', //                        5 after a return
+    '  } else {', //                         6
+    '    throw new Error("no");', //         7
+    '  }', //                                8
+    '  unreachable();', //                   9 both branches left
+    '}', //                                  10
+    '/** @profile */', //                    11
+    'function loops() {', //                 12
+    '  for (;;) {', //                       13
+    '    return 2;', //                      14
+    '  }', //                                15
+    '}', //                                  16
+  ].join('\n');
+  const result = instrument(source, '/app/dead.js', OPTIONS);
+  assert.ok(result);
+  assert.deepEqual(sampledLines(result.code).sort((a, b) => a - b), [3, 4, 7, 13, 14]);
+  // No fall-through marking after a body that cannot fall through (`returned()` with no value).
+  assert.doesNotMatch(result.code, /\.returned\(\);/);
+});

@@ -127,9 +127,13 @@ class StatementSampler {
     // After a statement that always jumps away, nothing runs: a sample there would never run either.
     let reachable = true;
     for (const statement of list) {
+      if (!reachable) {
+        out.push(statement);
+        continue;
+      }
       if (t.isReturnStatement(statement)) this.markReturn(statement);
       const line = statement.loc?.start.line;
-      if (line !== undefined && !isInert(statement) && reachable) {
+      if (line !== undefined && !isInert(statement)) {
         if (line !== lastSampledLine && !samplesItself(statement)) out.push(this.sample(line));
         const compound = this.descend(statement, line);
         lastSampledLine = !compound || statement.loc?.end.line === line ? line : -1;
