@@ -2,6 +2,7 @@
 // and what it leaves alone. Each case is data: source in, expectations out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { SourceMap, type SourceMapPayload } from 'node:module';
 import { instrument, needsTransform } from '../src/instrument/instrumenter';
 
 const OPTIONS = { runtime: 'memprof-runtime', moduleKind: 'commonjs' as const };
@@ -61,6 +62,8 @@ const MARKER_CASES: MarkerCase[] = [
   {
     name: 'decorators, with and without options',
     source: 'class Store {\n  @profile\n  load() {}\n  @profile({ precision: 2 })\n  async *stream() {}\n  get size() { return 0; }\n}',
+    // Decorators are TypeScript syntax here: Node does not run them in JavaScript (see below).
+    filename: '/app/store.ts',
     functions: ['Store.load', 'Store.stream'],
   },
   { name: 'a local function called profile is not the marker', source: 'function profile(f) { return f; }\nprofile(function f() {});', functions: [] },
@@ -87,6 +90,11 @@ for (const { name, source, filename, functions } of MARKER_CASES) {
     assert.deepEqual(result?.functions.map((fn) => fn.name) ?? [], functions);
   });
 }
+
+test('a JavaScript file gains no syntax Node rejects: decorators in a .js file are a syntax error', () => {
+  const source = 'class Store {\n  @profile\n  load() {}\n}';
+  assert.throws(() => instrument(source, '/app/store.js', OPTIONS), (error: Error) => error.name === 'SyntaxError' && /store\.js:2:3/.test(error.message));
+});
 
 function sampledLines(code: string): number[] {
   return [...code.matchAll(/\.at\((\d+)\)/g)].map((match) => Number(match[1]));
@@ -180,4 +188,63 @@ test('the marker becomes a runtime stand-in; the file registers its functions on
   assert.match(result.code, /\w+\(\)\.marker\(0\)\(function f\(\)/);
   assert.match(result.code, /\{ precision: 2 \}\)/);
   assert.match(result.code, /require\("memprof-runtime"\)\.registerFile\("\/app\/x\.js", \[\["f", 2, 2\]\]\)/);
+});
+
+test('JavaScript output maps back to the source exactly, inside and outside profiled functions', () => {
+  const source = [
+    'const before = (a) => a + 1; const f = profile(function f(items) {', // 1
+    '    const total = items.length;', //                                  2
+    '    if (total) throw new Error("boom");', //                          3
+    '    return before(total);', //                                        4
+    '}), after = before(2);', //                                           5
+  ].join('\n');
+  const result = instrument(source, '/app/mapped.js', OPTIONS);
+  assert.ok(result?.map);
+  const map = new SourceMap(result.map as SourceMapPayload);
+  const generatedLines = result.code.split('\n');
+  const check = (line: number, token: string, occurrence = 0) => {
+    let column = -1;
+    for (let i = 0; i <= occurrence; i++) column = generatedLines[line - 1].indexOf(token, column + 1);
+    let originalColumn = -1;
+    for (let i = 0; i <= occurrence; i++) originalColumn = source.split('\n')[line - 1].indexOf(token, originalColumn + 1);
+    assert.ok(column >= 0 && originalColumn >= 0, `${token} on line ${line}`);
+    const entry = map.findEntry(line - 1, column) as { originalLine: number; originalColumn: number };
+    assert.deepEqual([entry.originalLine + 1, entry.originalColumn], [line, originalColumn], `${token} on line ${line}`);
+  };
+  check(1, 'before');
+  check(2, 'items');
+  check(3, 'new');
+  check(4, 'before');
+  check(5, 'after');
+  check(5, 'before');
+  // Outside the profiled function, the text is the source's own (after the function's closing brace,
+  // on a line it shares with it, at the place the `finally` leaves).
+  assert.equal(generatedLines[0].slice(0, 'const before = (a) => a + 1;'.length), 'const before = (a) => a + 1;');
+  assert.match(generatedLines[4], /\}\), after = before\(2\);$/);
+});
+
+test('nothing is inserted where it could never run', () => {
+  const source = [
+    '/** @profile */', //                    1
+    'function ends(flag) {', //              2
+    '  if (flag) {', //                      3
+    '    return 1;', //                      4
+    '    dead();', //                        5 after a return
+    '  } else {', //                         6
+    '    throw new Error("no");', //         7
+    '  }', //                                8
+    '  unreachable();', //                   9 both branches left
+    '}', //                                  10
+    '/** @profile */', //                    11
+    'function loops() {', //                 12
+    '  for (;;) {', //                       13
+    '    return 2;', //                      14
+    '  }', //                                15
+    '}', //                                  16
+  ].join('\n');
+  const result = instrument(source, '/app/dead.js', OPTIONS);
+  assert.ok(result);
+  assert.deepEqual(sampledLines(result.code).sort((a, b) => a - b), [3, 4, 7, 13, 14]);
+  // No fall-through marking after a body that cannot fall through (`returned()` with no value).
+  assert.doesNotMatch(result.code, /\.returned\(\);/);
 });

@@ -41,6 +41,7 @@ const EXPECTED: Record<string, Expectation> = {
     ],
     calls: { 'Derived.init': 3, fieldValue: 6, Thing: 4 },
   },
+  'columns.js': { functions: ['profiled'], calls: { profiled: 2 } },
   'control-flow.js': {
     functions: [
       'chained', 'curriedAdd', 'fallthrough', 'fib', 'flatten', 'forIn', 'forOf', 'isEven', 'isOdd', 'labels', 'lazyCases',
@@ -49,6 +50,17 @@ const EXPECTED: Record<string, Expectation> = {
     calls: { fib: 25, tooDeep: 51, isEven: 7, isOdd: 6, flatten: 9, fallthrough: 7 },
   },
   'exit-status.js': { functions: ['explode', 'setExitCode'], status: 1 },
+  'formatting.js': {
+    functions: ['awaitsOverLines', 'chained', 'method', 'oneLiner', 'tabs', 'ternaries', 'throwsMidExpression'],
+    calls: { tabs: 2, ternaries: 3 },
+  },
+  'full-coverage.js': {
+    functions: [
+      'arrow', 'bothBranchesReturn', 'endsWithReturn', 'endsWithThrow', 'fallsOffTheEnd', 'finallyReturns', 'loopForever',
+      'switchWithDefault', 'whileTrue',
+    ],
+    calls: { bothBranchesReturn: 2, switchWithDefault: 2 },
+  },
   'generators.js': {
     functions: [
       'Range.[Symbol.iterator]', 'catcher', 'counter', 'delegating', 'expressionYields', 'forwardsToInner', 'naturals', 'take',
@@ -56,6 +68,14 @@ const EXPECTED: Record<string, Expectation> = {
     ],
     calls: { counter: 4, walk: 4 },
   },
+  'lazy-init.js': {
+    functions: [
+      'annexBCopy', 'calledBeforeItsDeclaration', 'destructuredVarOfTheSameName', 'generatorWithHelpers', 'lazyInit',
+      'parameterShadowed', 'recursiveDeclaration', 'varOfTheSameName',
+    ],
+    calls: { varOfTheSameName: 2 },
+  },
+  'lazy-init-strict.js': { functions: ['duplicates', 'lazyInit', 'readsLaterConst', 'varAndFunction'] },
   'module-level-new-target.js': { functions: ['square'] },
   'nested-declarations.js': {
     functions: [
@@ -63,6 +83,7 @@ const EXPECTED: Record<string, Expectation> = {
       'helperUsesLet', 'viaProfileCall',
     ],
   },
+  'recursion.js': { functions: ['depth', 'runaway'], calls: { depth: 5001 } },
   'returns-and-throws.js': {
     functions: [
       'breakInFinallyCancelsThrow', 'callsThrower', 'fail', 'finallyOverrides', 'finallySideEffectAfterReturnValue',
@@ -78,7 +99,7 @@ const EXPECTED: Record<string, Expectation> = {
     ],
     calls: { declaredLater: 2, withDefaults: 5 },
   },
-  'sloppy-with.js': { functions: ['closedSandbox', 'lookedUpNames', 'withPlainObject'] },
+  'sloppy-with.js': { functions: ['asyncInSandbox', 'closedSandbox', 'generatorInSandbox', 'lookedUpNames', 'withPlainObject'] },
   'stack-traces.js': {
     functions: ['Legacy', 'Repository.find', 'Repository.open', 'Repository.size', 'caller', 'handle', 'loadAll'],
   },

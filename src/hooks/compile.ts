@@ -4,9 +4,10 @@
 import type { instrument as instrumentFunction, InstrumentOptions } from '../instrument/instrumenter';
 import { isTypeScriptFile, needsTransform, SourceSyntaxError } from '../instrument/file-kinds';
 import { compileFunction } from 'node:vm';
+import { spawnSync } from 'node:child_process';
 import { rememberSource } from '../shared/source-lines';
 import { enableSourceMaps } from './source-maps';
-import { decoratorFlavourFor } from './project-config';
+import { projectSettingsFor } from './project-config';
 import { cacheKey, openTransformCache, type CachedTransform, type TransformCache } from './transform-cache';
 
 let cache: TransformCache | undefined | null = null;
@@ -39,18 +40,18 @@ export function compileForHook(
   instrumenter: typeof instrumentFunction = instrument,
 ): string {
   if (!needsTransform(source, filename)) return source;
-  const options: InstrumentOptions = { runtime, moduleKind, decorators: decoratorFlavourFor(filename) };
+  const options: InstrumentOptions = { runtime, moduleKind, ...(isTypeScriptFile(filename) ? projectSettingsFor(filename) : {}) };
   try {
     const result = cachedInstrument(source, filename, options, instrumenter);
     if (!result) return source;
     if (result.functions.length > 0) rememberSource(filename, source);
-    return withSourceMap(result.code, result.map, filename);
+    return withSourceMap(result.code, result.map, filename, source);
   } catch (error) {
     if (error instanceof SourceSyntaxError) {
-      if (isTypeScriptFile(filename)) throw asUserSyntaxError(error);
+      if (isTypeScriptFile(filename)) throwFromNowhere(asUserSyntaxError(error));
       // JavaScript: let Node report its own error on the original source, exactly as without memprof;
       // and if Node can compile what Babel could not, say that this file runs unprofiled.
-      if (moduleKind === 'commonjs' && compilesAsCommonJs(source, filename)) {
+      if (moduleKind === 'commonjs' ? compilesAsCommonJs(source, filename) : compilesAsModule(source)) {
         warn(`could not instrument ${filename}: ${error.reason} at line ${error.line}; it runs unprofiled`);
       } else if (moduleKind === 'commonjs' && /sourceType: "module"|import\.meta/.test(error.reason)) {
         // Node may run it as an ES module anyway (syntax detection); only the ESM hooks can profile it.
@@ -58,26 +59,35 @@ export function compileForHook(
       }
       return source;
     }
-    warn(`could not instrument ${filename}: ${(error as Error).message.split('\n')[0]}; it runs unprofiled`);
+    warn(`could not instrument ${filename}: ${firstLine(error, filename)}; it runs unprofiled`);
     if (!isTypeScriptFile(filename)) return source;
-    const compiled = instrument(source, filename, { ...options, profile: false });
-    return compiled ? withSourceMap(compiled.code, compiled.map, filename) : source;
+    let compiled;
+    try {
+      compiled = instrument(source, filename, { ...options, profile: false });
+    } catch (compileError) {
+      if (compileError instanceof SourceSyntaxError) throwFromNowhere(asUserSyntaxError(compileError));
+      throwFromNowhere(new Error(`memprof: cannot compile ${filename}: ${firstLine(compileError, filename)}`));
+    }
+    return compiled ? withSourceMap(compiled.code, compiled.map, filename, source) : source;
   }
 }
 
 /**
- * Lines already match in every compiled file (the instrumenter retains them). TypeScript also gets
- * an inline source map, read by Node's own source map support, so that columns match too. Plain
- * JavaScript gets none: turning Node's source maps on would also change how Node prints the frames
- * of every other source-mapped file the program loads.
+ * Every compiled file keeps its lines (the instrumenter retains them), and JavaScript its columns
+ * outside profiled functions; each also carries an inline source map back to its source. TypeScript
+ * needs it (types took room), so Node's own source map support is switched on for it. JavaScript
+ * does not switch it on: that would also change how Node prints the frames of every other
+ * source-mapped file the program loads. Its map is used when the program runs with source maps on
+ * anyway (--enable-source-maps, or a TypeScript file), and by coverage tools; a file that carries its
+ * own sourceMappingURL keeps it (its columns are unchanged outside profiled functions).
  */
-function withSourceMap(code: string, map: object | null, filename: string): string {
-  if (!map || !isTypeScriptFile(filename)) return code;
-  enableSourceMaps();
+function withSourceMap(code: string, map: object | null, filename: string, source: string): string {
+  if (!map) return code;
+  if (isTypeScriptFile(filename)) enableSourceMaps();
+  else if (/^\s*\/\/[#@] sourceMappingURL=/m.test(source)) return code;
   const encoded = Buffer.from(JSON.stringify(map)).toString('base64');
-  return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${encoded}\n`;
+  return `${code}${code.endsWith('\n') ? '' : '\n'}//# sourceMappingURL=data:application/json;charset=utf-8;base64,${encoded}\n`;
 }
-
 
 /** Shaped like Node's own syntax errors: location, code frame, message, the user's file as the frame. */
 function asUserSyntaxError(error: SourceSyntaxError): SyntaxError {
@@ -88,6 +98,17 @@ function asUserSyntaxError(error: SourceSyntaxError): SyntaxError {
   return userError;
 }
 
+/**
+ * Throws `error` from a one-line function whose source carries Node's marker
+ * "node-do-not-add-exception-line": Node then prints no source line of its own above the error
+ * (it would be this hook's throw, memprof's file), only the error's stack, which starts with the
+ * user's file, line and code frame. The error stays an ordinary exception of the require() call.
+ */
+const rethrow = compileFunction('throw error; // node-do-not-add-exception-line', ['error'], { filename: 'memprof' }) as (error: unknown) => never;
+function throwFromNowhere(error: unknown): never {
+  return rethrow(error);
+}
+
 function compilesAsCommonJs(source: string, filename: string): boolean {
   try {
     compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
@@ -95,6 +116,24 @@ function compilesAsCommonJs(source: string, filename: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** An error's first line, without the file name Babel puts in front of it. */
+function firstLine(error: unknown, filename: string): string {
+  return String((error as Error)?.message ?? error).split('\n')[0].replace(`${filename}: `, '');
+}
+
+/**
+ * Would Node accept this ES module's syntax? Node has no in-process check for modules (vm modules
+ * need a flag), so a child `node --check` answers; this runs only for files Babel could not parse.
+ */
+function compilesAsModule(source: string): boolean {
+  const check = spawnSync(process.execPath, ['--check', '--input-type=module'], {
+    input: source,
+    stdio: ['pipe', 'ignore', 'ignore'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  return check.status === 0;
 }
 
 function warn(message: string): void {

@@ -1,12 +1,19 @@
 // The instrumenter's public face: source in, instrumented source (and source map) out. It never does
 // I/O; the hooks decide what to read, and pass in what they learned (e.g. the decorator flavour).
 import { transformSync, type PluginItem, type TransformOptions } from '@babel/core';
+import { basename } from 'node:path';
+import type * as t from '@babel/types';
 import { memprofPlugin, type PluginReport } from './plugin';
 import { isTypeScriptFile, mayContainMarkers, needsTransform, SourceSyntaxError } from './file-kinds';
+import { spliceInstrumented } from './splice';
+import { userSyntaxReason } from './syntax-errors';
+import { typeScriptPlugins, type JsxSettings } from './typescript-options';
+import type { MetadataSettings } from './decorator-metadata';
 
 export { isTypeScriptFile, needsTransform, SourceSyntaxError };
 
 export type DecoratorFlavour = 'legacy' | 'standard';
+export type { JsxSettings, MetadataSettings };
 
 export interface InstrumentOptions {
   /** Module specifier the instrumented code loads memprof's runtime from. */
@@ -17,6 +24,10 @@ export interface InstrumentOptions {
   decorators?: DecoratorFlavour;
   /** Set false to only compile (strip TypeScript types) without profiling. Default true. */
   profile?: boolean;
+  /** TypeScript `emitDecoratorMetadata` (with legacy decorators): emit tsc's `design:*` metadata, serialised so. */
+  decoratorMetadata?: MetadataSettings | false;
+  /** How `.tsx` files compile JSX (tsconfig `jsx`, `jsxFactory`, `jsxFragmentFactory`, `jsxImportSource`). */
+  jsx?: JsxSettings;
 }
 
 export interface InstrumentResult {
@@ -39,38 +50,39 @@ export function instrument(source: string, filename: string, options: Instrument
   if (options.profile !== false && mayContainMarkers(source)) {
     plugins.push(memprofPlugin({ runtime: options.runtime, moduleKind: options.moduleKind, filename }, report));
   }
-  // Node cannot run decorators yet, so they are compiled here, in the flavour the project uses.
-  plugins.push([
-    require.resolve('@babel/plugin-proposal-decorators'),
-    options.decorators === 'legacy' ? { version: 'legacy' } : { version: '2023-11' },
-  ]);
-  if (typescript && options.moduleKind === 'commonjs') {
-    plugins.push([require.resolve('@babel/plugin-transform-modules-commonjs'), { importInterop: 'babel' }]);
-  }
+  if (typescript) plugins.push(...typeScriptPlugins(filename, options));
 
   const babelOptions: TransformOptions = {
     filename,
     babelrc: false,
     configFile: false,
     sourceType: typescript ? 'unambiguous' : options.moduleKind === 'esm' ? 'module' : 'script',
-    // CommonJS code runs inside a function, so top-level `return` and `new.target` are legal there.
     parserOpts: {
+      // CommonJS code runs inside a function, so top-level `return` and `new.target` are legal there.
       allowReturnOutsideFunction: options.moduleKind === 'commonjs',
       allowNewTargetOutsideFunction: options.moduleKind === 'commonjs',
+      // Only syntax Node itself runs (JavaScript is not compiled, so no decorators): import
+      // attributes in both spellings Node 20 accepts (`with`, and the older `assert`); JSX where the
+      // file is meant to hold it.
+      plugins: ['deprecatedImportAssert', ...(filename.endsWith('.jsx') || filename.endsWith('.tsx') ? (['jsx'] as const) : [])],
     },
     plugins,
     presets: typescript
-      ? [[require.resolve('@babel/preset-typescript'), { allowDeclareFields: true, isTSX: filename.endsWith('.tsx'), allExtensions: true }]]
+      ? [[require.resolve('@babel/preset-typescript'), { allowDeclareFields: true, isTSX: filename.endsWith('.tsx'), allExtensions: true, ...jsxPragmas(options.jsx) }]]
       : [],
     // Keep every statement on its original line: stack traces stay right even without source maps.
     retainLines: true,
     // Code frames of syntax errors: coloured for a terminal, plain for logs and CI.
     highlightCode: Boolean(process.stderr.isTTY),
-    sourceMaps: true,
+    sourceMaps: typescript,
     // Map to the file Node would have run; following its own sourceMappingURL is not our call.
     inputSourceMap: false as never,
     comments: true,
     compact: false,
+    // JavaScript is printed in place (splice.ts), from the rewritten tree.
+    ast: !typescript,
+    code: typescript,
+    generatorOpts: { importAttributesKeyword: /\bassert\s*\{\s*type\s*:/.test(source) ? 'assert' : 'with' },
   };
 
   let output;
@@ -79,10 +91,28 @@ export function instrument(source: string, filename: string, options: Instrument
   } catch (error) {
     throw toSourceSyntaxError(error, filename) ?? error;
   }
-  if (!output?.code) throw new Error('Babel produced no output');
+  if (!output) throw new Error('Babel produced no output');
+  if (typescript) {
+    if (!output.code) throw new Error('Babel produced no output');
+    return { code: output.code, map: (output.map as object | null) ?? null, functions: report.functions };
+  }
   // A JavaScript file that only mentions "profile" runs exactly as written.
-  if (!typescript && report.functions.length === 0) return null;
-  return { code: output.code, map: (output.map as object | null) ?? null, functions: report.functions };
+  if (report.functions.length === 0 || !report.rewritten || !output.ast) return null;
+  const printed = spliceInstrumented({ source, filename, ast: output.ast as t.File, ...report.rewritten }) ?? printedWhole(output.ast as t.File, source, filename);
+  return { code: printed.code, map: printed.map, functions: report.functions };
+}
+
+/** The whole file printed by Babel (lines kept), for the rare region splice.ts cannot print in place. */
+function printedWhole(ast: t.File, source: string, filename: string): { code: string; map: object | null } {
+  const generate = (require('@babel/generator') as typeof import('@babel/generator')).default;
+  const result = generate(ast, { retainLines: true, comments: true, sourceMaps: true, sourceFileName: basename(filename) }, source);
+  return { code: result.code, map: result.map };
+}
+
+/** TypeScript's own import elision must keep the JSX factory's import, which the JSX transform uses. */
+function jsxPragmas(jsx: JsxSettings | undefined): object {
+  if (!jsx || jsx.runtime !== 'classic') return {};
+  return { jsxPragma: jsx.factory.split('.')[0], jsxPragmaFrag: jsx.fragmentFactory.split('.')[0] };
 }
 
 interface BabelParseError extends Error {
@@ -96,6 +126,8 @@ function toSourceSyntaxError(error: unknown, filename: string): SourceSyntaxErro
   if (!(error instanceof SyntaxError) || !parseError.loc || parseError.code !== 'BABEL_PARSE_ERROR') return undefined;
   // Babel's message reads "<file>: <reason> (line:col)\n\n<code frame>".
   const [firstLine, ...frame] = parseError.message.split('\n');
-  const reason = firstLine.replace(`${filename}: `, '').replace(/\s*\(\d+:\d+\)$/, '');
-  return new SourceSyntaxError(filename, parseError.loc.line, parseError.loc.column, reason, frame.join('\n').replace(/^\n+/, '').trimEnd());
+  const reason = userSyntaxReason(parseError, firstLine.replace(`${filename}: `, '').replace(/\s*\(\d+:\d+\)$/, ''), filename);
+  // The code frame ends at its first blank line; what follows is advice about Babel configs.
+  const codeFrame = frame.join('\n').replace(/^\n+/, '').split(/\n\s*\n/)[0].trimEnd();
+  return new SourceSyntaxError(filename, parseError.loc.line, parseError.loc.column, reason, codeFrame);
 }

@@ -23,6 +23,11 @@ export interface MemprofPluginOptions {
 /** Filled in by the plugin, read by the instrumenter once Babel is done. */
 export interface PluginReport {
   functions: Array<{ name: string; firstLine: number; lastLine: number }>;
+  /**
+   * What the rewrite changed, for printing a file in place (splice.ts): the outermost rewritten
+   * nodes in source order (a profiled function, or its `profile(...)` call), and the registration.
+   */
+  rewritten?: { regions: t.Node[]; registration: t.Statement[] };
 }
 
 export function memprofPlugin(options: MemprofPluginOptions, report: PluginReport): () => PluginObj {
@@ -48,6 +53,7 @@ function instrumentProgram(program: NodePath<t.Program>, options: Required<Mempr
   const fileRecord = program.scope.generateUidIdentifier('memprofFile');
   const callFileRecord = () => t.callExpression(t.cloneNode(fileRecord), []);
 
+  const regions = outermost(marked.map((fn) => (fn.marker?.kind === 'call' ? fn.marker.node : fn.path.node)));
   marked.forEach((fn, index) => {
     const lastLine = fn.path.node.loc?.end.line ?? fn.markerLine;
     report.functions.push({ name: fn.name, firstLine: fn.markerLine, lastLine });
@@ -55,7 +61,23 @@ function instrumentProgram(program: NodePath<t.Program>, options: Required<Mempr
     instrumentFunctionBody(fn.path, { fileRecord: callFileRecord, index, firstLine: fn.markerLine });
   });
 
-  program.unshiftContainer('body', registration(options, report.functions.slice(firstIndex), fileRecord, recordCache, program));
+  // At the end of the file, where it shifts no line or column of the user's code. It is hoisted, so
+  // profiled functions called before the module body has run (hoisting, circular requires) find it.
+  const statements = registration(options, report.functions.slice(firstIndex), fileRecord, recordCache, program);
+  program.pushContainer('body', statements);
+  report.rewritten = { regions, registration: statements };
+}
+
+/** The nodes not inside another one of the list, in source order. */
+function outermost(nodes: t.Node[]): t.Node[] {
+  const sorted = [...nodes].sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+  const kept: t.Node[] = [];
+  for (const node of sorted) {
+    const last = kept[kept.length - 1];
+    if (last && node.start != null && last.end != null && node.start < last.end) continue;
+    kept.push(node);
+  }
+  return kept;
 }
 
 /** `profile(fn, opts)` -> `file().marker(i)(fn, opts)`; `@profile(opts)` -> `@(file().marker(i)(opts))`. */
@@ -77,7 +99,7 @@ function swapMarker(fn: MarkedFunction, fileRecord: () => t.Expression, index: n
  * before the module body has run (hoisting, circular requires) still finds its record:
  *   var _memprofRecord;
  *   function _memprofFile() {
- *     return _memprofRecord || (_memprofRecord = require("/.../runtime/index.js").registerFile(file, [...]));
+ *     return _memprofRecord || (_memprofRecord = require("/.../profiling.js").registerFile(file, [...]));
  *   }
  * ES modules get their `require` from createRequire(import.meta.url): an import binding, so it is
  * ready even before the module body runs.

@@ -1,23 +1,26 @@
 // Rewrites one profiled function's body so that a sample is taken before each statement:
 //
 //   function f(a) {                     function f(a) {
-//     function helper() {}                function helper() {}          // hoisted, kept outside
 //     const x = g(a);          ==>        const call = file().enter(0);
-//     return x;                           try {
-//   }                                       call.at(3); const x = g(a);
-//                                           call.at(4); return x;
-//                                         } catch (e) { call.threw(); throw e; }
-//                                         finally { call.exit(); }
+//     function helper() {}                try {
+//     return x;                             call.at(3); const x = g(a);
+//   }                                       function helper() {}          // stays a declaration
+//                                           call.at(5); return call.returned(x);
+//                                         } finally { call.exit(); }
 //                                       }
 //
 // `at(line)` closes the previous statement, so each statement's memory delta is charged to its own
 // line whatever way control leaves it (return, throw, break, continue). Loop bodies end with
 // `at(loopLine)` so the loop header's re-evaluation is charged to the loop line, and `await`/`yield`
 // become `call.resume(await call.suspend(x))` so a suspended call is not charged for other tasks.
-// Nested functions are other functions: their bodies are not touched.
+// Nothing is inserted where it could never run (after a statement that always returns or throws),
+// so coverage tools see no extra uncovered code. Nested functions are other functions: their bodies
+// are not touched (declarations.ts keeps the body's own function declarations what they were).
 import type { NodePath } from '@babel/traverse';
 import * as t from '@babel/types';
 import type { ProfilableFunction } from './markers';
+import { keepDeclarationsInPlace } from './declarations';
+import { listNeverCompletesNormally, loopBodyCanRepeat, neverCompletesNormally, noteLabels } from './reachability';
 
 export interface SamplingNames {
   /** Expression that yields the runtime's record for this file, e.g. `_memprofFile()`. */
@@ -31,6 +34,7 @@ export interface SamplingNames {
 export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names: SamplingNames): void {
   const call = path.scope.generateUidIdentifier('memprofCall');
   wrapSuspensionPoints(path, call);
+  const prelude = keepDeclarationsInPlace(path);
 
   const fn = path.node;
   if (!t.isBlockStatement(fn.body)) {
@@ -50,7 +54,10 @@ export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names
       ]),
     ),
   ]);
-  const statements = keepFunctionScoped(new StatementSampler(call).statements(body.body, names.firstLine));
+  noteLabels(body);
+  // Whether the end of the body can be reached: only then does falling off it need marking.
+  const fallsThrough = !listNeverCompletesNormally(body.body);
+  const statements = [...prelude, ...new StatementSampler(call).statements(body.body, names.firstLine)];
 
   if (fn.generator) {
     // A generator can also end by return() from its consumer: only a catch tells a throw apart.
@@ -58,7 +65,7 @@ export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names
     body.body = [
       enter,
       t.tryStatement(
-        t.blockStatement(statements),
+        t.blockStatement([...statements, onClosingLine(body)]),
         t.catchClause(error, t.blockStatement([method('threw'), t.throwStatement(error)])),
         t.blockStatement([method('exit')]),
       ),
@@ -67,36 +74,24 @@ export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names
   }
   // Returns are marked (`return call.returned(x)`), so a call that ends unmarked threw. No catch and
   // rethrow: an uncaught error still points at the user's own throw.
-  body.body = [enter, t.tryStatement(t.blockStatement([...statements, method('returned')]), null, t.blockStatement([method('exit')]))];
+  const tryBlock = t.blockStatement([...statements, ...(fallsThrough ? [method('returned')] : []), onClosingLine(body)]);
+  body.body = [enter, t.tryStatement(tryBlock, null, t.blockStatement([method('exit')]))];
 }
 
 /**
- * The body moves into a try block, where a function declaration would become block-scoped and clash
- * with a `var` of the same name (legal at function level). Such declarations become
- * `var name = function name(...) {...}` at the top of the block: still function-scoped and initialised
- * before any statement runs, and still able to see the body's let/const/class.
- * One difference remains: inside such a function its own name is the function (as for any named
- * function expression), even if the body reassigns the outer variable.
+ * An empty statement placed on the line of the function's closing brace, so that what ends the try
+ * block (`} finally { call.exit(); }`) is printed there rather than after the last statement: the
+ * source line Node prints above an uncaught error thrown by that statement is then the user's alone.
+ * It runs no code (no bytecode, nothing for coverage to count).
  */
-function keepFunctionScoped(statements: t.Statement[]): t.Statement[] {
-  const declarations: t.Statement[] = [];
-  const rest: t.Statement[] = [];
-  for (const statement of statements) {
-    if (!t.isFunctionDeclaration(statement) || !statement.id) {
-      rest.push(statement);
-      continue;
-    }
-    // Named, so that its name and toString() stay those of the declaration.
-    const expression = t.functionExpression(t.identifier(statement.id.name), statement.params, statement.body, statement.generator, statement.async);
-    expression.loc = statement.loc;
-    expression.typeParameters = statement.typeParameters;
-    expression.returnType = statement.returnType;
-    const declaration = t.variableDeclaration('var', [t.variableDeclarator(statement.id, expression)]);
-    declaration.loc = statement.loc;
-    declaration.leadingComments = statement.leadingComments;
-    declarations.push(declaration);
+function onClosingLine(body: t.BlockStatement): t.Statement {
+  const empty = t.emptyStatement();
+  const end = body.loc?.end;
+  if (end) {
+    const at = { line: end.line, column: Math.max(0, end.column - 1), index: Math.max(0, end.index - 1) };
+    empty.loc = { start: at, end: at, filename: body.loc!.filename, identifierName: undefined };
   }
-  return [...declarations, ...rest];
+  return empty;
 }
 
 /** Statements that run no code of their own get no sample. */
@@ -129,7 +124,13 @@ class StatementSampler {
   statements(list: t.Statement[], enclosingLine = -1): t.Statement[] {
     const out: t.Statement[] = [];
     let lastSampledLine = enclosingLine;
+    // After a statement that always jumps away, nothing runs: a sample there would never run either.
+    let reachable = true;
     for (const statement of list) {
+      if (!reachable) {
+        out.push(statement);
+        continue;
+      }
       if (t.isReturnStatement(statement)) this.markReturn(statement);
       const line = statement.loc?.start.line;
       if (line !== undefined && !isInert(statement)) {
@@ -141,6 +142,7 @@ class StatementSampler {
         lastSampledLine = -1;
       }
       out.push(statement);
+      if (neverCompletesNormally(statement)) reachable = false;
     }
     return out;
   }
@@ -158,8 +160,8 @@ class StatementSampler {
       return true;
     }
     if (t.isIfStatement(statement)) {
-      statement.consequent = this.block(statement.consequent, line);
-      if (statement.alternate) statement.alternate = this.block(statement.alternate, line);
+      statement.consequent = this.branch(statement.consequent, line);
+      if (statement.alternate) statement.alternate = this.branch(statement.alternate, line);
       return true;
     }
     if (t.isLoop(statement)) {
@@ -191,9 +193,16 @@ class StatementSampler {
       statement.body = this.statements(statement.body, line);
       return statement;
     }
-    const block = t.blockStatement(this.statements([statement], line));
-    block.loc = statement.loc;
-    return block;
+    // No location of its own: the brace and the sample go at the end of the line before, so that the
+    // statement keeps its column.
+    return t.blockStatement(this.statements([statement], line));
+  }
+
+  /** A branch: wrapped in a block only when a sample goes before it (`if (x) return y;` stays as it is). */
+  private branch(statement: t.Statement, line: number): t.Statement {
+    if (t.isBlockStatement(statement)) return this.block(statement, line);
+    const instrumented = this.statements([statement], line);
+    return instrumented.length === 1 && instrumented[0] === statement ? statement : t.blockStatement(instrumented);
   }
 
   private sampleExpression(line: number): t.Expression {
@@ -210,8 +219,12 @@ class StatementSampler {
     loop.body = body;
     if (line === -1) return;
     if (t.isForStatement(loop)) {
+      if (!loopBodyCanRepeat(loop)) return;
       loop.update = loop.update ? t.sequenceExpression([loop.update, this.sampleExpression(line)]) : this.sampleExpression(line);
-    } else if (t.isWhileStatement(loop) || t.isDoWhileStatement(loop)) {
+    } else if (t.isDoWhileStatement(loop)) {
+      if (!loopBodyCanRepeat(loop)) return;
+      loop.test = t.sequenceExpression([this.sampleExpression(line), loop.test]);
+    } else if (t.isWhileStatement(loop)) {
       loop.test = t.sequenceExpression([this.sampleExpression(line), loop.test]);
     } else {
       body.body.unshift(this.sample(line));
@@ -244,6 +257,12 @@ function wrapSuspensionPoints(path: NodePath<ProfilableFunction>, call: t.Identi
   path.traverse({
     Function(nested) {
       nested.skip();
+    },
+    // Inside a `with` body every name is looked up on the with-object first, which may claim the
+    // call's variable too: such suspension points are left as they are.
+    WithStatement(statement) {
+      statement.get('object').traverse({ Function: (nested) => nested.skip(), AwaitExpression: wrap, YieldExpression: wrap });
+      statement.skip();
     },
     AwaitExpression: wrap,
     YieldExpression: wrap,
