@@ -67,8 +67,10 @@ for (const mode of MODES) {
       const spread = Math.max(...values) - Math.min(...values);
       assert.ok(spread <= Math.max(0.02 * Math.min(...values), 256 * 1024), `allocated varies by ${spread} bytes: ${values}`);
     }
+    // V8 finishing an optimised compile on the main thread allocates its metadata on the heap, on
+    // whatever line runs then: up to a few hundred KiB, once. Hence the issue's 256 KiB tolerance.
     for (const call of calls) {
-      near(keepLine(call).allocatedBytes, ARRAY_16MB, 64 * 1024, 'keep line');
+      near(keepLine(call).allocatedBytes, ARRAY_16MB, 256 * 1024, 'keep line');
       near(loopLine(call).allocatedBytes / keepLine(call).allocatedBytes, 8, 0.05, 'loop line / keep line');
     }
     // The point of the column: collections did run inside some calls, moving Increment and not Allocated.
