@@ -1,6 +1,6 @@
 // How much stack a profiled function costs: each profiled call's frame holds the call object and the
 // try/finally's registers, so a profiled recursion overflows sooner than a plain one. V8 leaves no way
-// to reach a plain frame's size with a try/finally (docs/what-memprof-changes.md, "Stack depth");
+// to reach a plain frame's size with a try/finally (docs/line-profiling.md, "What memprof changes", "Stack depth");
 // these bounds hold the measured figures (cold 0.646x, warm 0.571x of plain on Node 20) so that a
 // change that makes frames larger is noticed.
 import { test } from 'node:test';

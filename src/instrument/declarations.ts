@@ -11,7 +11,7 @@
 //     of its name when its declaration runs (Annex B.3.3); with the body in a block, that binding is
 //     the block's, which Annex B does not reach: a small assignment after the nested declaration does
 //     what Annex B did.
-// One difference remains (see docs/what-memprof-changes.md): in a sloppy function with simple
+// One difference remains (see docs/line-profiling.md, "What memprof changes"): in a sloppy function with simple
 // parameters, a nested declaration with a parameter's name no longer changes `arguments[i]`.
 import type { NodePath } from '@babel/traverse';
 import * as t from '@babel/types';

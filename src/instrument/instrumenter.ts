@@ -3,7 +3,7 @@
 import { transformSync, type PluginItem, type TransformOptions } from '@babel/core';
 import { basename } from 'node:path';
 import type * as t from '@babel/types';
-import { memprofPlugin, type PluginReport } from './plugin';
+import { memprofPlugin, type InstrumentedFunctions } from './plugin';
 import { isTypeScriptFile, mayContainMarkers, needsTransform, SourceSyntaxError } from './file-kinds';
 import { spliceInstrumented } from './splice';
 import { userSyntaxReason } from './syntax-errors';
@@ -35,7 +35,7 @@ export interface InstrumentResult {
   /** Source map (v3) from the output back to the original source. */
   map: object | null;
   /** Profiled functions found and instrumented in this file. */
-  functions: PluginReport['functions'];
+  functions: InstrumentedFunctions['functions'];
 }
 
 /**
@@ -45,10 +45,10 @@ export interface InstrumentResult {
 export function instrument(source: string, filename: string, options: InstrumentOptions): InstrumentResult | null {
   if (!needsTransform(source, filename)) return null;
   const typescript = isTypeScriptFile(filename);
-  const report: PluginReport = { functions: [] };
+  const found: InstrumentedFunctions = { functions: [] };
   const plugins: PluginItem[] = [];
   if (options.profile !== false && mayContainMarkers(source)) {
-    plugins.push(memprofPlugin({ runtime: options.runtime, moduleKind: options.moduleKind, filename }, report));
+    plugins.push(memprofPlugin({ runtime: options.runtime, moduleKind: options.moduleKind, filename }, found));
   }
   if (typescript) plugins.push(...typeScriptPlugins(filename, options));
 
@@ -94,12 +94,12 @@ export function instrument(source: string, filename: string, options: Instrument
   if (!output) throw new Error('Babel produced no output');
   if (typescript) {
     if (!output.code) throw new Error('Babel produced no output');
-    return { code: output.code, map: (output.map as object | null) ?? null, functions: report.functions };
+    return { code: output.code, map: (output.map as object | null) ?? null, functions: found.functions };
   }
   // A JavaScript file that only mentions "profile" runs exactly as written.
-  if (report.functions.length === 0 || !report.rewritten || !output.ast) return null;
-  const printed = spliceInstrumented({ source, filename, ast: output.ast as t.File, ...report.rewritten }) ?? printedWhole(output.ast as t.File, source, filename);
-  return { code: printed.code, map: printed.map, functions: report.functions };
+  if (found.functions.length === 0 || !found.rewritten || !output.ast) return null;
+  const printed = spliceInstrumented({ source, filename, ast: output.ast as t.File, ...found.rewritten }) ?? printedWhole(output.ast as t.File, source, filename);
+  return { code: printed.code, map: printed.map, functions: found.functions };
 }
 
 /** The whole file printed by Babel (lines kept), for the rare region splice.ts cannot print in place. */

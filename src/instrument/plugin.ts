@@ -21,7 +21,7 @@ export interface MemprofPluginOptions {
 }
 
 /** Filled in by the plugin, read by the instrumenter once Babel is done. */
-export interface PluginReport {
+export interface InstrumentedFunctions {
   functions: Array<{ name: string; firstLine: number; lastLine: number }>;
   /**
    * What the rewrite changed, for printing a file in place (splice.ts): the outermost rewritten
@@ -30,7 +30,7 @@ export interface PluginReport {
   rewritten?: { regions: t.Node[]; registration: t.Statement[] };
 }
 
-export function memprofPlugin(options: MemprofPluginOptions, report: PluginReport): () => PluginObj {
+export function memprofPlugin(options: MemprofPluginOptions, found: InstrumentedFunctions): () => PluginObj {
   return () => ({
     name: 'memprof',
     visitor: {
@@ -38,16 +38,16 @@ export function memprofPlugin(options: MemprofPluginOptions, report: PluginRepor
         const filename = options.filename ?? state.filename;
         if (!filename) throw new Error('memprof: the Babel plugin needs the file name of the code it compiles');
         const moduleKind = options.moduleKind ?? (program.node.sourceType === 'module' ? 'esm' : 'commonjs');
-        instrumentProgram(program, { runtime: options.runtime, moduleKind, filename }, report);
+        instrumentProgram(program, { runtime: options.runtime, moduleKind, filename }, found);
       },
     },
   });
 }
 
-function instrumentProgram(program: NodePath<t.Program>, options: Required<MemprofPluginOptions>, report: PluginReport): void {
+function instrumentProgram(program: NodePath<t.Program>, options: Required<MemprofPluginOptions>, found: InstrumentedFunctions): void {
   const marked = findMarkedFunctions(program);
   if (marked.length === 0) return;
-  const firstIndex = report.functions.length;
+  const firstIndex = found.functions.length;
 
   const recordCache = program.scope.generateUidIdentifier('memprofRecord');
   const fileRecord = program.scope.generateUidIdentifier('memprofFile');
@@ -56,16 +56,16 @@ function instrumentProgram(program: NodePath<t.Program>, options: Required<Mempr
   const regions = outermost(marked.map((fn) => (fn.marker?.kind === 'call' ? fn.marker.node : fn.path.node)));
   marked.forEach((fn, index) => {
     const lastLine = fn.path.node.loc?.end.line ?? fn.markerLine;
-    report.functions.push({ name: fn.name, firstLine: fn.markerLine, lastLine });
+    found.functions.push({ name: fn.name, firstLine: fn.markerLine, lastLine });
     swapMarker(fn, callFileRecord, index);
     instrumentFunctionBody(fn.path, { fileRecord: callFileRecord, index, firstLine: fn.markerLine });
   });
 
   // At the end of the file, where it shifts no line or column of the user's code. It is hoisted, so
   // profiled functions called before the module body has run (hoisting, circular requires) find it.
-  const statements = registration(options, report.functions.slice(firstIndex), fileRecord, recordCache, program);
+  const statements = registration(options, found.functions.slice(firstIndex), fileRecord, recordCache, program);
   program.pushContainer('body', statements);
-  report.rewritten = { regions, registration: statements };
+  found.rewritten = { regions, registration: statements };
 }
 
 /** The nodes not inside another one of the list, in source order. */
@@ -106,7 +106,7 @@ function swapMarker(fn: MarkedFunction, fileRecord: () => t.Expression, index: n
  */
 function registration(
   options: Required<MemprofPluginOptions>,
-  functions: PluginReport['functions'],
+  functions: InstrumentedFunctions['functions'],
   fileRecord: t.Identifier,
   recordCache: t.Identifier,
   program: NodePath<t.Program>,

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SourceMap, type SourceMapPayload } from 'node:module';
-import { instrument, needsTransform } from '../src/instrument/instrumenter';
+import { instrument, needsTransform } from '../../src/instrument/instrumenter';
 
 const OPTIONS = { runtime: 'memprof-runtime', moduleKind: 'commonjs' as const };
 

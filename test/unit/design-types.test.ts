@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parseSync, traverse, type NodePath } from '@babel/core';
 import generate from '@babel/generator';
 import * as t from '@babel/types';
-import { TypeSerializer, type MetadataSettings } from '../src/instrument/design-types';
+import { TypeSerializer, type MetadataSettings } from '../../src/instrument/design-types';
 
 /** The serialised type of field `x` in `source` (which declares `class C { x: <type> }`). */
 function serialize(source: string, settings: MetadataSettings): string {
