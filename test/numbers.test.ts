@@ -98,8 +98,11 @@ for (const mode of MODES) {
     const footer = /^fib: 1 call, allocated ([\d.]+) MiB, freed by GC ([\d.]+) MiB, net ([+-]?[\d.]+) MiB, peak [\d.]+ MiB, ([\d.]+) ms$/.exec(table.footer);
     assert.ok(footer, table.footer);
     assert.ok(Number(footer[4]) <= wallMs, `summed duration ${footer[4]} ms, wall clock ${wallMs} ms`);
-    // 21,891 arrays of 100 small integers (816 bytes each): 17.0 MiB.
-    near(Number(footer[1]), (21891 * 816) / MiB, 1.5, 'allocated');
+    // 21,891 arrays of 100 small integers (816 bytes each): 17.0 MiB. Without the addon a collection
+    // during a line hides what the line allocated, so the estimate can only fall short of it.
+    const exact = (21891 * 816) / MiB;
+    if (mode.exact) near(Number(footer[1]), exact, 1.5, 'allocated');
+    else assert.ok(Number(footer[1]) > 0 && Number(footer[1]) <= exact + 1.5, `estimated allocation ${footer[1]} MiB`);
     assert.ok(Number(footer[3]) > -1, `net ${footer[3]} MiB: memprof's own frames must not show as freed`);
     assert.equal(rowContaining(table, 'new Array(100)').occurrences, 21891);
     if (!mode.exact) return; // estimated per line, the lines need not add up
