@@ -21,7 +21,9 @@ test('collect() returns per-line results and prints nothing', () => {
   // 2M small integers: 15.3 MiB, and the same again for the mapped copy.
   assert.ok(Math.abs(result.fillLine.incrementBytes - 16e6) < 0.3 * MiB, String(result.fillLine.incrementBytes));
   assert.ok(result.netBytes > 30 * MiB && result.netBytes < 32 * MiB, String(result.netBytes));
-  assert.ok(result.peakAboveEntry >= result.netBytes);
+  // The peak reading is at least what the call added, less what a collection during it freed of
+  // memprof's own garbage (which lowers the readings but is not the call's: the net leaves it out).
+  assert.ok(result.peakAboveEntry >= result.netBytes - MiB, `peak above entry ${result.peakAboveEntry}, net ${result.netBytes}`);
   assert.equal(result.asyncValue, 8 * MiB);
   assert.equal(result.asyncFunction, 'later');
   assert.ok(Math.abs(result.asyncBuffer - 8 * MiB) < 0.1 * MiB, String(result.asyncBuffer));

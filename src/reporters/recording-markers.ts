@@ -27,8 +27,6 @@ interface SharedChannel {
   file: string;
   fd: number | undefined;
   failed: boolean;
-  /** Profiled calls running in this process (the next call's level). */
-  running: number;
   open: Map<CallStart, OpenCall>;
   /** Undefined in the recorded process (FUNC lines), this process' pid in any other (CHLDFUNC lines). */
   pid: number | undefined;
@@ -79,7 +77,6 @@ function createChannel(file: string): SharedChannel {
     file,
     fd: undefined,
     failed: false,
-    running: 0,
     open: new SafeMap(),
     pid: process.ppid === recorder ? undefined : process.pid,
     memory: memoryReader(),
@@ -87,13 +84,12 @@ function createChannel(file: string): SharedChannel {
       started(call) {
         // Every copy of memprof may announce the same call (when they share their listeners): once.
         if (channel.open.has(call)) return;
-        channel.open.set(call, { name: call.functionName, mem0: channel.memory(), t0: nowSeconds(), level: channel.running++ });
+        channel.open.set(call, { name: call.functionName, mem0: channel.memory(), t0: nowSeconds(), level: call.depth });
       },
       ended(call) {
         const open = channel.open.get(call);
         if (!open) return;
         channel.open.delete(call);
-        channel.running = channel.running > 0 ? channel.running - 1 : 0;
         writeLine(channel, open, channel.memory(), nowSeconds());
       },
     },

@@ -25,8 +25,15 @@ export interface CallStart {
   functionName: string;
   file: string;
   line: number;
-  /** Profiled calls already running when this one started (0 for an outermost call). */
+  /**
+   * How deep this call is among the profiled calls that led to it: 0 for an outermost call, its
+   * caller's depth + 1 otherwise. The caller is the profiled call whose code was running (not
+   * suspended at an await or yield) when this one started, so concurrent requests do not nest in
+   * each other: request 2's `delay` is under request 2's handler, not under request 1's.
+   */
   depth: number;
+  /** The id of that caller, 0 for none. */
+  parentId: number;
   /** Wall-clock start, in milliseconds since the epoch. */
   startedAt: number;
 }
@@ -59,20 +66,22 @@ export interface CallListener {
 interface SharedState {
   listeners: CallListener[];
   nextId: number;
-  running: number;
   /** Names of subscribers installed once per process (see reporters/defaults.ts). */
   installed: string[];
+  /** Calls whose code is running now, innermost last (see callRunning/callPaused). */
+  runningCalls: CallStart[];
 }
 
 const STATE_KEY = Symbol.for('memprof.call-events');
 const state: SharedState = ((globalThis as Record<symbol, SharedState | undefined>)[STATE_KEY] ??= {
   listeners: [],
   nextId: 1,
-  running: 0,
   installed: [],
+  runningCalls: [],
 });
 // A state left by an older copy of memprof may lack the newer fields.
 state.installed ??= [];
+state.runningCalls ??= [];
 const listeners = state.listeners;
 
 /** Subscribes to the runtime's events; returns the unsubscribe function. */
@@ -107,13 +116,40 @@ function each<K extends keyof CallListener>(method: K, call: (listener: CallList
 }
 
 export function callStarted(functionName: string, file: string, line: number): CallStart {
-  const call: CallStart = { id: state.nextId++, functionName, file, line, depth: state.running++, startedAt: epochMs() };
+  const running = state.runningCalls;
+  const caller = running.length > 0 ? running[running.length - 1] : undefined;
+  const call: CallStart = {
+    id: state.nextId++,
+    functionName,
+    file,
+    line,
+    depth: caller ? caller.depth + 1 : 0,
+    parentId: caller ? caller.id : 0,
+    startedAt: epochMs(),
+  };
   each('started', (listener) => listener.started!(call));
   return call;
 }
 
+/** The call's code runs now (it started, or resumed after an await or yield). */
+export function callRunning(call: CallStart): void {
+  append(state.runningCalls, call);
+}
+
+/** The call's code stopped running (it suspended, or ended). */
+export function callPaused(call: CallStart): void {
+  const running = state.runningCalls;
+  if (running.length > 0 && running[running.length - 1] === call) {
+    running.length--;
+    return;
+  }
+  // Out of order (a generator closed by its consumer, a block ended elsewhere): take it out wherever it is.
+  const index = ArrayPrototypeIndexOf(running, call);
+  if (index >= 0) ArrayPrototypeSplice(running, index, 1);
+}
+
 export function callEnded(call: CallStart, result: CallResult, options: ResolvedOptions | null): void {
-  state.running--;
+  callPaused(call);
   const claimed = each('ended', (listener) => listener.ended!(call, result, options));
   if (!claimed) each('unclaimed', (listener) => listener.unclaimed!(call, result, options));
 }

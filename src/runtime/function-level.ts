@@ -5,7 +5,7 @@ import type { ResolvedOptions } from './options';
 import type { AnyFunction } from './marker-forms';
 import { CallFrame, type RunningCalls } from './call-frame';
 import { openAllocationSpan, type AllocationTotals } from './allocation-span';
-import { callEnded, callStarted, notify, type CallStart } from './call-events';
+import { callEnded, callPaused, callRunning, callStarted, notify, type CallStart } from './call-events';
 import { monotonicMs } from './clock';
 import { isThenable } from '../shared/thenable';
 import { primordials } from '../shared/primordials';
@@ -98,11 +98,13 @@ class WholeCall {
     if (options.retained) forceCollection();
     this.span = metric.exact || metric.name !== 'heap' ? undefined : openAllocationSpan(metric);
     this.frame.begin();
+    callRunning(this.start);
   }
 
   watchUntilSettled(promise: PromiseLike<unknown>): void {
-    // Other calls of the wrapper may start while this one is pending: they are not inside it.
+    // Other calls may start while this one is pending: they are not inside it.
     this.frame.detach();
+    callPaused(this.start);
     const timer = timersSetInterval(() => this.frame.at(this.site.line), ASYNC_SAMPLE_INTERVAL_MS);
     timer.unref();
     const settled = (threw: boolean) => () => {

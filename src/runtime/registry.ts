@@ -7,7 +7,7 @@ import { monotonicMs } from './clock';
 import { thresholdArmed, thresholdCrossed } from './threshold';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { applyMarker, type MarkerHandler, type ProfileFunction } from './marker-forms';
-import { callEnded, callStarted, rehearse, type CallStart } from './call-events';
+import { callEnded, callPaused, callRunning, callStarted, rehearse, type CallStart } from './call-events';
 import { withUserStack } from './profile';
 import { append } from '../shared/primordials';
 
@@ -54,6 +54,7 @@ export class ProfiledFunction {
     // Retained memory compares what is alive after the call with what was alive before it.
     if (options.retained) forceCollection();
     frame.begin();
+    call.running();
     return call;
   }
 }
@@ -75,7 +76,7 @@ function prepareRuntime(): void {
   runtimeReady = true;
   const options = { ...resolveOptions(undefined), stream: { write() {} } };
   const warmUp = new ProfiledFunction('<memprof warm-up>', 'warm-up', 1, 3);
-  const start: CallStart = { id: 0, functionName: warmUp.name, file: warmUp.file, line: 1, depth: 0, startedAt: 0 };
+  const start: CallStart = { id: 0, functionName: warmUp.name, file: warmUp.file, line: 1, depth: 0, parentId: 0, startedAt: 0 };
   const frame = new CallFrame(1, 3, METRICS[options.metric], warmUp, monotonicMs);
   keptAlive = new InstrumentedCall(warmUp, options, frame, start, false);
   keptAlive.prepare();
@@ -84,6 +85,8 @@ function prepareRuntime(): void {
   keptAlive.resume(keptAlive.suspend(0));
   keptAlive.at(3);
   rehearse(frame.finish(warmUp.name, warmUp.file, options.precision), options);
+  // resume() put the warm-up on the stack of running calls: it is not anyone's caller.
+  callPaused(start);
   settleHeapBeforeFirstCall();
 }
 
@@ -123,15 +126,22 @@ export class InstrumentedCall {
     this.frame.calibrate();
   }
 
+  /** The call's code runs from now on: calls it starts are its children. */
+  running(): void {
+    callRunning(this.start);
+  }
+
   at(line: number): void {
     if (this.sampling) this.frame.at(line);
   }
 
   suspend<T>(value: T): T {
+    callPaused(this.start);
     return this.sampling ? this.frame.suspend(value) : value;
   }
 
   resume<T>(value: T): T {
+    callRunning(this.start);
     return this.sampling ? this.frame.resume(value) : value;
   }
 

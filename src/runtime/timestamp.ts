@@ -3,7 +3,7 @@
 //   const block = profile.timestamp('load'); ...; block.end();
 //   await profile.timestamp('load', async () => { ... });
 //   using block = profile.timestamp('load');        (where the compiler supports `using`)
-import { callEnded, callStarted, type CallStart } from './call-events';
+import { callEnded, callPaused, callRunning, callStarted, type CallStart } from './call-events';
 import { callerSite } from './function-level';
 import { beginOwnWork, endOwnWork, METRICS } from './metrics';
 import { CallFrame } from './call-frame';
@@ -28,7 +28,12 @@ export function timestamp<T>(name: string, block?: () => T): TimestampBlock | T 
     throw new TypeError(`memprof: profile.timestamp(name, block) expects a function as block, got ${typeof block}`);
   }
   const site = callerSite(2);
-  const handle = openBlock(name, site.file, site.line);
+  const opened = openBlock(name, site.file, site.line);
+  const handle = opened.handle;
+  // Calls made while the block is open are nested under it. A handle kept open across an await
+  // also takes in what other tasks call meanwhile; the callback form is nested only while its
+  // synchronous part runs.
+  callRunning(opened.start);
   if (!block) return handle;
   let value: T;
   try {
@@ -37,6 +42,7 @@ export function timestamp<T>(name: string, block?: () => T): TimestampBlock | T 
     handle.end();
     throw error;
   }
+  callPaused(opened.start);
   if (value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') {
     if (value instanceof Promise) PromisePrototypeThen(value, handle.end, handle.end);
     else (value as unknown as PromiseLike<unknown>).then(handle.end, handle.end);
@@ -46,7 +52,7 @@ export function timestamp<T>(name: string, block?: () => T): TimestampBlock | T 
   return value;
 }
 
-function openBlock(name: string, file: string, line: number): TimestampBlock {
+function openBlock(name: string, file: string, line: number): { handle: TimestampBlock; start: CallStart } {
   beginOwnWork();
   const start: CallStart = callStarted(name, file, line);
   // Measured like a one-line call; a block may span awaits, and everything until end() is its own.
@@ -69,5 +75,5 @@ function openBlock(name: string, file: string, line: number): TimestampBlock {
       endOwnWork();
     }
   };
-  return { end, [SymbolDispose]: end } as unknown as TimestampBlock;
+  return { handle: { end, [SymbolDispose]: end } as unknown as TimestampBlock, start };
 }
