@@ -7,7 +7,15 @@ import { ratioOfMedians, type Spread } from './stats';
 /** Issue 8's targets, as ratios. */
 export const TARGETS = {
   /** A heap sample may cost at most this many times a bare v8.getHeapStatistics() read. */
-  heapSamplePerRead: 1.5,
+  heapSamplePerRead: 0.6,
+  /** ... and at most this many ns on the hot loop. */
+  heapSampleNs: 75,
+  /** The hot loop (3 trivial statements per iteration), profiled / plain. */
+  hotLoop: 350,
+  /** The realistic workload, profiled / plain. */
+  workload: 1.2,
+  /** The seed service's test1 as `memprof run` profiles it (calls only), profiled / plain. */
+  timelineCallsOnly: 1.2,
   /** Start-up with the hook on an unmarked project (warm cache), relative to plain node. */
   startupUnmarkedWarm: 1.1,
   /** Heap growth allowed between the 1,000th and the last call of the long-running loop. */
@@ -16,6 +24,10 @@ export const TARGETS = {
 
 export interface Verdicts {
   heapSample: boolean;
+  heapSampleNs: boolean;
+  hotLoop: boolean;
+  workload: boolean;
+  timeline: boolean;
   startup: boolean;
   invisibility: boolean;
   boundedMemory: boolean;
@@ -28,6 +40,10 @@ export interface Verdicts {
 export function verdicts(results: BenchResults): Verdicts {
   return {
     heapSample: results.heap.samplePerBareRead.median <= TARGETS.heapSamplePerRead,
+    heapSampleNs: results.heap.addedNsPerSample.median <= TARGETS.heapSampleNs,
+    hotLoop: results.heap.slowdown.median <= TARGETS.hotLoop,
+    workload: results.workload.slowdown.median <= TARGETS.workload,
+    timeline: results.timeline.callsOnly.median <= TARGETS.timelineCallsOnly,
     startup: results.startup.unmarkedWarm.median <= TARGETS.startupUnmarkedWarm,
     invisibility: results.invisibility.met,
     boundedMemory: results.ownMemory.growthBytes <= TARGETS.longRunningGrowthBytes,
@@ -56,13 +72,13 @@ const ratioLine = (what: string, figure: Spread, note?: string): Line => ({
 });
 
 function lines(results: BenchResults): Line[] {
-  const { heap, rss, python, workload, startup, ownMemory, invisibility } = results;
+  const { heap, rss, python, workload, timeline, startup, ownMemory, invisibility } = results;
   const v = verdicts(results);
   const rows: Line[] = [
     ratioLine(
       'hot loop, heap: profiled / plain',
       heap.slowdown,
-      `+${duration(heap.addedNsPerSample.median)} per sample, +${duration(heap.addedNsPerStatement.median)} per statement`,
+      `target <= ${TARGETS.hotLoop}x: ${verdict(v.hotLoop)}; +${duration(heap.addedNsPerSample.median)} per sample (target <= ${TARGETS.heapSampleNs} ns: ${verdict(v.heapSampleNs)}), +${duration(heap.addedNsPerStatement.median)} per statement`,
     ),
     ratioLine(
       'hot loop, rss: profiled / plain',
@@ -100,8 +116,14 @@ function lines(results: BenchResults): Line[] {
     ratioLine(
       'workload (JSON + strings, a few MiB): profiled / plain',
       workload.slowdown,
-      `${duration(workload.plainNs)} -> ${duration(workload.profiledNs)}`,
+      `target <= ${TARGETS.workload}x: ${verdict(v.workload)}; ${duration(workload.plainNs)} -> ${duration(workload.profiledNs)}`,
     ),
+    ratioLine(
+      "seed service's test1 under memprof run (calls only): profiled / plain",
+      timeline.callsOnly,
+      `target <= ${TARGETS.timelineCallsOnly}x: ${verdict(v.timeline)}; ${duration(timeline.plainNs)} -> ${duration(timeline.callsOnlyNs)}`,
+    ),
+    ratioLine("seed service's test1 under memprof run --lines: profiled / plain", timeline.lines, `${duration(timeline.linesNs)}`),
     ratioLine(
       'long-running handler (small JSON request): profiled / plain',
       ownMemory.slowdown,

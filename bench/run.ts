@@ -20,6 +20,7 @@ import { describePython, runPython, type PythonOutcome } from './python';
 import { resultsMarkdown, summaryLines, verdicts } from './report';
 import { runStartup, type StartupResult } from './startup';
 import { describeWorkload, runWorkload, type WorkloadResult } from './workload';
+import { describeServiceTimeline, runServiceTimeline, type ServiceTimelineResult } from './service-timeline';
 
 export interface Sizes {
   heapIterations: number;
@@ -30,6 +31,9 @@ export interface Sizes {
   workloadRecords: number;
   /** Interleaved rounds of the workload: garbage collection makes a call's time vary more there. */
   workloadRounds: number;
+  /** Elements test1 copies (the seed service's 4,096,000) and interleaved rounds. */
+  timelineElements: number;
+  timelineRounds: number;
   invisibilityCalls: number;
   longRunningCalls: number;
   /** Calls per timed chunk of the long-running handler. */
@@ -49,6 +53,8 @@ const FULL: Sizes = {
   rounds: 9,
   workloadRecords: 30_000,
   workloadRounds: 15,
+  timelineElements: 4_096_000,
+  timelineRounds: 7,
   invisibilityCalls: 30,
   longRunningCalls: 100_000,
   longRunningChunk: 2_000,
@@ -63,6 +69,8 @@ const QUICK: Sizes = {
   rounds: 2,
   workloadRecords: 1_000,
   workloadRounds: 2,
+  timelineElements: 100_000,
+  timelineRounds: 2,
   invisibilityCalls: 6,
   longRunningCalls: 300,
   longRunningChunk: 100,
@@ -79,6 +87,7 @@ export interface BenchResults {
   rss: HotLoopResult;
   python: PythonOutcome;
   workload: WorkloadResult;
+  timeline: ServiceTimelineResult;
   invisibility: InvisibilityResult;
   ownMemory: OwnMemoryResult;
   startup: StartupResult;
@@ -131,6 +140,8 @@ function main(): void {
     section(describePython(python));
     const workload = runWorkload(sizes.workloadRecords, sizes.workloadRounds, cacheDir);
     section(describeWorkload(workload));
+    const timeline = runServiceTimeline(sizes.timelineElements, sizes.timelineRounds, cacheDir);
+    section(describeServiceTimeline(timeline));
     const invisibility = runInvisibility(sizes.invisibilityCalls, cacheDir);
     section(describeInvisibility(invisibility));
     const ownMemory = runOwnMemory(sizes.longRunningCalls, sizes.rounds, sizes.longRunningChunk, cacheDir);
@@ -147,6 +158,7 @@ function main(): void {
       rss,
       python,
       workload,
+      timeline,
       invisibility,
       ownMemory,
       startup,

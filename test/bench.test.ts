@@ -24,12 +24,14 @@ test('npm run bench -- --quick runs every section and prints the side-by-side ra
   // A ratio measured in rounds: the median, then the lowest and highest round.
   const figure = String.raw`${ratio}\s+\(${ratio}–${ratio}\)`;
   for (const line of [
-    String.raw`hot loop, heap: profiled / plain\s+${figure}\s+\+[\d,.]+ \S+ per sample`,
+    String.raw`hot loop, heap: profiled / plain\s+${figure}\s+target <= 350x: (met|MISSED); \+[\d,.]+ \S+ per sample \(target <= 75 ns: (met|MISSED)\)`,
     String.raw`hot loop, rss: profiled / plain\s+${figure}`,
     String.raw`hot loop, Python memory_profiler: profiled / plain\s+(${figure}|skipped)`,
-    String.raw`heap sample cost / v8\.getHeapStatistics\(\) read\s+${figure}\s+target <= 1\.5x: (met|MISSED)`,
+    String.raw`heap sample cost / v8\.getHeapStatistics\(\) read\s+${figure}\s+target <= 0\.6x: (met|MISSED)`,
     String.raw`heap sample cost / memprof's heap read\s+${figure}`,
-    String.raw`workload \(JSON \+ strings, a few MiB\): profiled / plain\s+${figure}`,
+    String.raw`workload \(JSON \+ strings, a few MiB\): profiled / plain\s+${figure}\s+target <= 1\.2x: (met|MISSED)`,
+    String.raw`seed service's test1 under memprof run \(calls only\): profiled / plain\s+${figure}\s+target <= 1\.2x: (met|MISSED)`,
+    String.raw`seed service's test1 under memprof run --lines: profiled / plain\s+${figure}`,
     String.raw`long-running handler \(small JSON request\): profiled / plain\s+${figure}`,
     String.raw`start-up, \d+ unmarked modules, warm cache: hook / plain\s+${figure}\s+target <= 1\.1x: (met|MISSED)`,
     String.raw`start-up, \d+ unmarked modules, cold cache: hook / plain\s+${figure}`,
