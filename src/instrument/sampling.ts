@@ -21,6 +21,7 @@ import * as t from '@babel/types';
 import type { ProfilableFunction } from './markers';
 import { keepDeclarationsInPlace } from './declarations';
 import { listNeverCompletesNormally, loopBodyCanRepeat, neverCompletesNormally, noteLabels } from './reachability';
+import { quietStatements } from './quiet-statements';
 
 export interface SamplingNames {
   /** Expression that yields the runtime's record for this file, e.g. `_memprofFile()`. */
@@ -29,10 +30,17 @@ export interface SamplingNames {
   index: number;
   /** The table's first line (the marker's); it already counts the call, so it gets no extra sample. */
   firstLine: number;
+  /**
+   * Count, without a memory read, the statements that provably cannot allocate (quiet-statements.ts).
+   * Default true; MEMPROF_SAMPLE_ALL=1 samples every statement (to compare both).
+   */
+  skipQuiet?: boolean;
 }
 
 export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names: SamplingNames): void {
   const call = path.scope.generateUidIdentifier('memprofCall');
+  // Decided on the untouched body: the rewrite below adds calls to every statement list.
+  const quiet = (names.skipQuiet ?? process.env.MEMPROF_SAMPLE_ALL !== '1') ? quietStatements(path) : new WeakSet<t.Node>();
   wrapSuspensionPoints(path, call);
   const prelude = keepDeclarationsInPlace(path);
 
@@ -57,7 +65,7 @@ export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names
   noteLabels(body);
   // Whether the end of the body can be reached: only then does falling off it need marking.
   const fallsThrough = !listNeverCompletesNormally(body.body);
-  const statements = [...prelude, ...new StatementSampler(call).statements(body.body, names.firstLine)];
+  const statements = [...prelude, ...new StatementSampler(call, quiet).statements(body.body, names.firstLine)];
 
   if (fn.generator) {
     // A generator can also end by return() from its consumer: only a catch tells a throw apart.
@@ -110,10 +118,31 @@ function isInert(statement: t.Statement): boolean {
 }
 
 class StatementSampler {
-  constructor(private readonly call: t.Identifier) {}
+  constructor(
+    private readonly call: t.Identifier,
+    private readonly quiet: WeakSet<t.Node>,
+  ) {}
 
   private sample(line: number): t.Statement {
     return t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('at')), [t.numericLiteral(line)]));
+  }
+
+  /** A statement that cannot allocate: its occurrence is counted, memory is not read. */
+  private tick(line: number): t.Statement {
+    return t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('tick')), [t.numericLiteral(line)]));
+  }
+
+  /**
+   * Quiet, and so is every statement after it on the same line: they are one row of the table, and
+   * whatever the row's first statement does not sample is charged to the line sampled before it.
+   */
+  private quietRow(list: t.Statement[], index: number, line: number): boolean {
+    for (let next = index; next < list.length; next++) {
+      const statement = list[next];
+      if (next > index && statement.loc?.start.line !== line) return true;
+      if (!this.quiet.has(statement) || statement.loc?.end.line !== statement.loc?.start.line) return false;
+    }
+    return true;
   }
 
   /**
@@ -126,7 +155,8 @@ class StatementSampler {
     let lastSampledLine = enclosingLine;
     // After a statement that always jumps away, nothing runs: a sample there would never run either.
     let reachable = true;
-    for (const statement of list) {
+    for (let index = 0; index < list.length; index++) {
+      const statement = list[index];
       if (!reachable) {
         out.push(statement);
         continue;
@@ -134,7 +164,7 @@ class StatementSampler {
       if (t.isReturnStatement(statement)) this.markReturn(statement);
       const line = statement.loc?.start.line;
       if (line !== undefined && !isInert(statement)) {
-        if (line !== lastSampledLine && !samplesItself(statement)) out.push(this.sample(line));
+        if (line !== lastSampledLine && !samplesItself(statement)) out.push(this.quietRow(list, index, line) ? this.tick(line) : this.sample(line));
         const compound = this.descend(statement, line);
         lastSampledLine = !compound || statement.loc?.end.line === line ? line : -1;
       } else {

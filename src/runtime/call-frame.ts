@@ -42,6 +42,12 @@ export class CallFrame {
   private readonly stats: number[];
   /** Per line, what calls of this same function running inside it charged: allocated, freed. */
   private inner: number[] | undefined;
+  /**
+   * Lines counted by tick() (statements that cannot allocate) since the last sample, once each: the
+   * next sample's reading is their Mem usage too. Allocated when the first tick comes.
+   */
+  private ticked: number[] | undefined;
+  private tickedCount = 0;
   /** Slot offset of the line whose execution the next sample closes. */
   private pending = 0;
   private last = 0;
@@ -126,6 +132,29 @@ export class CallFrame {
   }
 
   /**
+   * A statement on `line` that cannot allocate (the instrumenter proved it) is about to run: count it,
+   * without reading memory. The line that was running stays the one the next sample closes: whatever
+   * it allocated is still its own, and this statement adds nothing.
+   */
+  tick(line: number): void {
+    const slot = (line - this.firstLine) * SLOTS;
+    this.stats[slot + OCCURRENCES] += 1;
+    let ticked = this.ticked;
+    if (!ticked) {
+      beginOwnWork();
+      // Slots ticked since the last sample, then one flag per line: each is listed once.
+      ticked = this.ticked = zeros(this.stats.length / SLOTS * 2);
+      endOwnWork();
+    }
+    const lines = this.stats.length / SLOTS;
+    const flag = lines + slot / SLOTS;
+    if (ticked[flag] === 0) {
+      ticked[flag] = 1;
+      ticked[this.tickedCount++] = slot;
+    }
+  }
+
+  /**
    * Before `await`/`yield`: charge the running line, then stop counting. Other tasks run while this
    * call is suspended; what they allocate is not this call's.
    */
@@ -199,12 +228,26 @@ export class CallFrame {
     stats[slot + ALLOCATED] += allocated;
     stats[slot + FREED] += collected;
     if (now > stats[slot + USAGE]) stats[slot + USAGE] = now;
+    if (this.tickedCount > 0) this.flushTicked(now);
     this.allocated += allocated;
     this.freed += collected;
     this.last = now;
     this.lastFreed = freedNow;
     this.lastOwn = ownNow;
     return now;
+  }
+
+  /** Lines ticked since the last sample ran with nothing allocated: memory right after them was `now`. */
+  private flushTicked(now: number): void {
+    const ticked = this.ticked!;
+    const stats = this.stats;
+    const lines = stats.length / SLOTS;
+    for (let index = 0; index < this.tickedCount; index++) {
+      const slot = ticked[index];
+      if (now > stats[slot + USAGE]) stats[slot + USAGE] = now;
+      ticked[lines + slot / SLOTS] = 0;
+    }
+    this.tickedCount = 0;
   }
 
   private resumeCounting(): void {

@@ -135,6 +135,11 @@ export class InstrumentedCall {
     if (this.sampling) this.frame.at(line);
   }
 
+  /** A statement that cannot allocate: counted, memory not read (see instrument/quiet-statements.ts). */
+  tick(line: number): void {
+    if (this.sampling) this.frame.tick(line);
+  }
+
   suspend<T>(value: T): T {
     callPaused(this.start);
     return this.sampling ? this.frame.suspend(value) : value;
