@@ -28,6 +28,8 @@ export interface InstrumentOptions {
   decoratorMetadata?: MetadataSettings | false;
   /** How `.tsx` files compile JSX (tsconfig `jsx`, `jsxFactory`, `jsxFragmentFactory`, `jsxImportSource`). */
   jsx?: JsxSettings;
+  /** Profile every function of the file, marked or not (MEMPROF_INCLUDE matched it). Default false. */
+  profileAll?: boolean;
 }
 
 export interface InstrumentResult {
@@ -43,12 +45,12 @@ export interface InstrumentResult {
  * profile (it should then run untouched). Throws SourceSyntaxError when the file does not parse.
  */
 export function instrument(source: string, filename: string, options: InstrumentOptions): InstrumentResult | null {
-  if (!needsTransform(source, filename)) return null;
+  if (!options.profileAll && !needsTransform(source, filename)) return null;
   const typescript = isTypeScriptFile(filename);
   const found: InstrumentedFunctions = { functions: [] };
   const plugins: PluginItem[] = [];
-  if (options.profile !== false && mayContainMarkers(source)) {
-    plugins.push(memprofPlugin({ runtime: options.runtime, moduleKind: options.moduleKind, filename }, found));
+  if (options.profile !== false && (options.profileAll || mayContainMarkers(source))) {
+    plugins.push(memprofPlugin({ runtime: options.runtime, moduleKind: options.moduleKind, filename, all: options.profileAll }, found));
   }
   if (typescript) plugins.push(...typeScriptPlugins(filename, options));
 

@@ -22,7 +22,11 @@ export interface MarkedFunction {
 
 const PROFILE_TAG = /(?:^|[\s*])@profile(?![\w$-])/;
 
-export function findMarkedFunctions(program: NodePath<t.Program>): MarkedFunction[] {
+/**
+ * The functions to profile in a file: those with a marker, or, with `all` (MEMPROF_INCLUDE), every
+ * function with a body, marked or not (a marked one keeps its marker's line and options).
+ */
+export function findMarkedFunctions(program: NodePath<t.Program>, all = false): MarkedFunction[] {
   const found = new Map<t.Node, MarkedFunction>();
   const add = (marked: MarkedFunction) => {
     if (!found.has(marked.path.node)) found.set(marked.path.node, marked);
@@ -55,12 +59,23 @@ export function findMarkedFunctions(program: NodePath<t.Program>): MarkedFunctio
       });
     },
     Function(path) {
-      const commentLine = profileCommentLine(path);
-      if (commentLine === undefined) return;
       if (!(path.isFunctionDeclaration() || path.isFunctionExpression() || path.isArrowFunctionExpression() || path.isObjectMethod() || path.isClassMethod() || path.isClassPrivateMethod())) return;
-      add({ path: path as NodePath<ProfilableFunction>, markerLine: commentLine, name: functionName(path as NodePath<ProfilableFunction>) });
+      const commentLine = profileCommentLine(path);
+      if (commentLine !== undefined) {
+        add({ path: path as NodePath<ProfilableFunction>, markerLine: commentLine, name: functionName(path as NodePath<ProfilableFunction>) });
+      }
     },
   });
+  // Everything else, after the markers (so that a marked function keeps its marker's line).
+  if (all) {
+    program.traverse({
+      Function(path) {
+        if (!(path.isFunctionDeclaration() || path.isFunctionExpression() || path.isArrowFunctionExpression() || path.isObjectMethod() || path.isClassMethod() || path.isClassPrivateMethod())) return;
+        if (path.node.loc === null || path.node.loc === undefined) return;
+        add({ path: path as NodePath<ProfilableFunction>, markerLine: lineOf(path.node), name: functionName(path as NodePath<ProfilableFunction>) });
+      },
+    });
+  }
 
   return [...found.values()].filter((marked) => t.isBlockStatement(marked.path.node.body) || t.isExpression(marked.path.node.body));
 }

@@ -18,6 +18,8 @@ export interface MemprofPluginOptions {
   moduleKind?: 'commonjs' | 'esm';
   /** File name shown in tables (absolute path). Default: the file Babel is compiling. */
   filename?: string;
+  /** Profile every function of the file, marked or not (MEMPROF_INCLUDE). Default false. */
+  all?: boolean;
 }
 
 /** Filled in by the plugin, read by the instrumenter once Babel is done. */
@@ -38,14 +40,14 @@ export function memprofPlugin(options: MemprofPluginOptions, found: Instrumented
         const filename = options.filename ?? state.filename;
         if (!filename) throw new Error('memprof: the Babel plugin needs the file name of the code it compiles');
         const moduleKind = options.moduleKind ?? (program.node.sourceType === 'module' ? 'esm' : 'commonjs');
-        instrumentProgram(program, { runtime: options.runtime, moduleKind, filename }, found);
+        instrumentProgram(program, { runtime: options.runtime, moduleKind, filename, all: options.all ?? false }, found);
       },
     },
   });
 }
 
 function instrumentProgram(program: NodePath<t.Program>, options: Required<MemprofPluginOptions>, found: InstrumentedFunctions): void {
-  const marked = findMarkedFunctions(program);
+  const marked = findMarkedFunctions(program, options.all);
   if (marked.length === 0) return;
   const firstIndex = found.functions.length;
 

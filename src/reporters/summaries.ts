@@ -90,7 +90,17 @@ function addInto(sum: CallResult, call: CallResult): void {
     const line = call.lines[index];
     let total = findLine(sum.lines, line.line);
     if (!total) {
-      total = { ...line, occurrences: 0, incrementBytes: 0, allocatedBytes: 0, freedBytes: 0, reentrantAllocatedBytes: 0, reentrantFreedBytes: 0 };
+      total = {
+        ...line,
+        occurrences: 0,
+        incrementBytes: 0,
+        allocatedBytes: 0,
+        freedBytes: 0,
+        reentrantAllocatedBytes: 0,
+        reentrantFreedBytes: 0,
+        calleeAllocatedBytes: 0,
+        calleeFreedBytes: 0,
+      };
       append(sum.lines, total);
       added = true;
     }

@@ -29,6 +29,9 @@ const WRAP = 4294967296;
 
 export type ThresholdHandler = (line: number, valueBytes: number) => void;
 
+/** The frame whose code runs now, of any profiled function (each frame keeps the one beneath it). */
+let runningFrame: CallFrame | undefined;
+
 /** The calls of one function that are running right now, innermost first (see `below`). */
 export interface RunningCalls {
   running: CallFrame | undefined;
@@ -40,7 +43,10 @@ export class CallFrame {
    * loaded from a Float64Array into a new heap object, i.e. allocate on each sample.
    */
   private readonly stats: number[];
-  /** Per line, what calls of this same function running inside it charged: allocated, freed. */
+  /**
+   * Per line, four figures of what profiled calls running inside it charged: allocated and freed by
+   * calls of this same function (recursion), then allocated and freed by any profiled call (callees).
+   */
   private inner: number[] | undefined;
   /**
    * Lines counted by tick() (statements that cannot allocate) since the last sample, once each: the
@@ -71,6 +77,8 @@ export class CallFrame {
   private onThreshold: ThresholdHandler | undefined;
   /** The same function's call that runs beneath this one's current stretch of code, if any. */
   private below: CallFrame | undefined;
+  /** The profiled call (any function) that runs beneath it: its caller, for this stretch. */
+  private caller: CallFrame | undefined;
   private onStack = false;
   private allocatedAtStretchStart = 0;
   private freedAtStretchStart = 0;
@@ -178,10 +186,7 @@ export class CallFrame {
    * but it keeps counting everything (a whole call has no suspension points).
    */
   detach(): void {
-    if (!this.onStack) return;
-    this.onStack = false;
-    if (this.calls.running === this) this.calls.running = this.below;
-    this.below = undefined;
+    this.leaveStack();
   }
 
   markThrown(): void {
@@ -266,6 +271,8 @@ export class CallFrame {
   private enterStack(): void {
     this.below = this.calls.running;
     this.calls.running = this;
+    this.caller = runningFrame;
+    runningFrame = this;
     this.onStack = true;
     this.allocatedAtStretchStart = this.allocated;
     this.freedAtStretchStart = this.freed;
@@ -275,18 +282,26 @@ export class CallFrame {
     if (!this.onStack) return;
     this.onStack = false;
     if (this.calls.running === this) this.calls.running = this.below;
+    if (runningFrame === this) runningFrame = this.caller;
+    const allocated = this.allocated - this.allocatedAtStretchStart;
+    const freed = this.freed - this.freedAtStretchStart;
     const below = this.below;
+    const caller = this.caller;
     this.below = undefined;
-    if (below) below.chargeInner(this.allocated - this.allocatedAtStretchStart, this.freed - this.freedAtStretchStart);
+    this.caller = undefined;
+    if (below) below.chargeInner(0, allocated, freed);
+    if (caller) caller.chargeInner(2, allocated, freed);
   }
 
-  private chargeInner(allocated: number, freed: number): void {
+  /** Notes on the running line what a profiled call inside it charged (`offset` 0: recursion, 2: any callee). */
+  private chargeInner(offset: number, allocated: number, freed: number): void {
+    if (allocated === 0 && freed === 0) return;
     if (!this.inner) {
       beginOwnWork();
-      this.inner = zeros((this.lastLine - this.firstLine + 1) * 2);
+      this.inner = zeros((this.lastLine - this.firstLine + 1) * 4);
       endOwnWork();
     }
-    const index = (this.pending / SLOTS) * 2;
+    const index = (this.pending / SLOTS) * 4 + offset;
     this.inner[index] += allocated;
     this.inner[index + 1] += freed;
   }
@@ -306,7 +321,7 @@ export class CallFrame {
       if (stats[slot + OCCURRENCES] === 0) continue;
       const usage = stats[slot + USAGE];
       if (usage > peak) peak = usage;
-      const index = (slot / SLOTS) * 2;
+      const index = (slot / SLOTS) * 4;
       append(lines, {
         line: this.firstLine + slot / SLOTS,
         occurrences: stats[slot + OCCURRENCES],
@@ -316,6 +331,8 @@ export class CallFrame {
         usageBytes: usage + offset,
         reentrantAllocatedBytes: inner ? inner[index] : 0,
         reentrantFreedBytes: inner ? inner[index + 1] : 0,
+        calleeAllocatedBytes: inner ? inner[index + 2] : 0,
+        calleeFreedBytes: inner ? inner[index + 3] : 0,
       });
     }
     return {

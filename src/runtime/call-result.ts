@@ -26,6 +26,12 @@ export interface LineResult {
    */
   reentrantAllocatedBytes: number;
   reentrantFreedBytes: number;
+  /**
+   * The part of `allocatedBytes`/`freedBytes` that profiled calls (of any function) made while running
+   * inside this line: what is left is the line's own (program-wide "top lines" rank lines by it).
+   */
+  calleeAllocatedBytes: number;
+  calleeFreedBytes: number;
 }
 
 export interface CallResult {

@@ -166,7 +166,8 @@ export function environmentDefaults(): ResolvedOptions {
   const maxTables = environment('MEMPROF_MAX_TABLES');
   const retained = environment('MEMPROF_RETAINED');
   const lines = environment('MEMPROF_LINES');
-  const key = `${metric}\0${precision}\0${breakAt}\0${maxTables}\0${retained}\0${lines}`;
+  const include = environment('MEMPROF_INCLUDE');
+  const key = `${metric}\0${precision}\0${breakAt}\0${maxTables}\0${retained}\0${lines}\0${include}`;
   if (cachedDefaults && key === cachedEnvKey) return { ...cachedDefaults };
   const defaults: ResolvedOptions = {
     metric: metric ? checkMetric(metric, 'MEMPROF_METRIC', undefined) : 'heap',
@@ -174,7 +175,10 @@ export function environmentDefaults(): ResolvedOptions {
     stream: undefined,
     maxTables: maxTables
       ? checkMaxTables(maxTables === 'all' ? Infinity : NumberCtor(maxTables), `MEMPROF_MAX_TABLES (${JSONStringify(maxTables)})`, undefined)
-      : DEFAULT_MAX_TABLES,
+      : // Whole files profiled (MEMPROF_INCLUDE): thousands of functions, so summed tables only.
+        include
+        ? 0
+        : DEFAULT_MAX_TABLES,
     breakAtBytes: breakAt ? checkThreshold(NumberCtor(breakAt), `MEMPROF_BREAK_AT (${JSONStringify(breakAt)})`, undefined) : Infinity,
     retained: retained ? checkFlag(retained, 'MEMPROF_RETAINED') : false,
     lines: lines ? checkFlag(lines, 'MEMPROF_LINES') : true,

@@ -96,8 +96,9 @@ test('a JavaScript file gains no syntax Node rejects: decorators in a .js file a
   assert.throws(() => instrument(source, '/app/store.js', OPTIONS), (error: Error) => error.name === 'SyntaxError' && /store\.js:2:3/.test(error.message));
 });
 
+/** Lines with a sample, or a count without a memory read for statements that cannot allocate (tick). */
 function sampledLines(code: string): number[] {
-  return [...code.matchAll(/\.at\((\d+)\)/g)].map((match) => Number(match[1]));
+  return [...code.matchAll(/\.(?:at|tick)\((\d+)\)/g)].map((match) => Number(match[1]));
 }
 
 test('a JavaScript file without the word "profile" is not even parsed', () => {

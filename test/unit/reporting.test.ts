@@ -22,6 +22,8 @@ function lineResult(line: number, allocated: number, freed = 0, extra: Partial<L
     usageBytes: 100 * MiB,
     reentrantAllocatedBytes: 0,
     reentrantFreedBytes: 0,
+    calleeAllocatedBytes: 0,
+    calleeFreedBytes: 0,
     ...extra,
   };
 }
