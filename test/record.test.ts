@@ -367,7 +367,9 @@ test('run --timeout stops recording and still passes the exit code; --backend ps
 
 test('attach: records a running process until it exits or --timeout; bad targets fail in one line', async () => {
   const cwd = tempDir();
-  const program: ChildProcess = spawn(process.execPath, [join(RECORD, 'wait.js'), 'plain', '0', '1200'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The program waits to be signalled (at most 15 s): it exits when the test has seen the recording
+  // grow, not after a fixed time that a loaded machine could spend starting memprof.
+  const program: ChildProcess = spawn(process.execPath, [join(RECORD, 'wait.js'), 'plain', '0', '15000'], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     await new Promise((resolve) => program.stdout!.once('data', resolve));
     const pid = String(program.pid);
@@ -379,10 +381,18 @@ test('attach: records a running process until it exits or --timeout; bad targets
     assert.ok(dat.mem.length >= 5);
     assert.ok(isAlive(program.pid!), 'the process goes on');
 
-    const untilExit = memprof(['attach', '-T', '0.02', '-o', join(cwd, 'exit.dat'), pid], { cwd });
-    assert.equal(untilExit.status, 0, untilExit.stderr);
-    assert.match(untilExit.stderr, new RegExp(`process ${pid} exited`));
-    assert.ok(readRecording(join(cwd, 'exit.dat')).mem.length >= 3);
+    const exitFile = join(cwd, 'exit.dat');
+    const untilExit = startMemprof(['attach', '-T', '0.02', '-o', exitFile, pid], cwd);
+    const deadline = Date.now() + 15_000;
+    while (!(existsSync(exitFile) && readRecording(exitFile).mem.length >= 3)) {
+      if (Date.now() > deadline) throw new Error(`attach wrote no samples: ${JSON.stringify(untilExit.output())}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    program.kill('SIGTERM');
+    const ended = await untilExit.exited;
+    assert.equal(ended.code, 0, untilExit.output().stderr);
+    assert.match(untilExit.output().stderr, new RegExp(`process ${pid} exited`));
+    assert.ok(readRecording(exitFile).mem.length >= 3);
   } finally {
     program.kill('SIGKILL');
   }
