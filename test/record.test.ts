@@ -377,7 +377,7 @@ test('attach: records a running process until it exits or --timeout; bad targets
     assert.equal(timed.status, 0, timed.stderr);
     assert.match(timed.stderr, /--timeout 0\.3 s reached/);
     const dat = readRecording(join(cwd, 'timed.dat'));
-XX
+    assert.match(dat.cmdline ?? '', /wait\.js plain 0 15000$/);
     assert.ok(dat.mem.length >= 5);
     assert.ok(isAlive(program.pid!), 'the process goes on');
 
