@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -56,9 +57,13 @@ const char* const kObjectSpaces[] = {"new_space", "old_space", "large_object_spa
 constexpr int kMaxSpaces = 4;
 
 struct IsolateState {
-  // Each counter twice: modulo 2^32 as small integers for the hot path, and unwrapped for totals.
-  int32_t words[kWordCount] = {};
-  double totals[kWordCount] = {};
+  // Each counter twice: modulo 2^32 as small integers for the hot path, and unwrapped for totals. The
+  // memory is V8's (ArrayBuffer backing stores, held here too): it is freed by V8's own allocator when
+  // the isolate goes, which matters for worker threads, after whose end Node may unload this library.
+  std::shared_ptr<v8::BackingStore> words_store;
+  std::shared_ptr<v8::BackingStore> totals_store;
+  int32_t* words = nullptr;
+  double* totals = nullptr;
   size_t spaces[kMaxSpaces] = {};
   int space_count = 0;
   int gc_depth = 0;
@@ -197,6 +202,12 @@ IsolateState* Attach(Isolate* isolate) {
   IsolateState* state = StateOf(isolate);
   if (state != nullptr) return state;
   state = new IsolateState();
+  state->words_store = ArrayBuffer::NewBackingStore(isolate, sizeof(int32_t) * kWordCount);
+  state->totals_store = ArrayBuffer::NewBackingStore(isolate, sizeof(double) * kWordCount);
+  state->words = static_cast<int32_t*>(state->words_store->Data());
+  state->totals = static_cast<double*>(state->totals_store->Data());
+  std::memset(state->words, 0, sizeof(int32_t) * kWordCount);
+  for (int i = 0; i < kWordCount; i++) state->totals[i] = 0;
   HeapSpaceStatistics space;
   for (size_t index = 0; index < isolate->NumberOfHeapSpaces(); index++) {
     if (!isolate->GetHeapSpaceStatistics(&space, index)) continue;
@@ -236,14 +247,10 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   SetMethod(context, exports, "heapUsed", ReadHeapUsed, data);
   SetMethod(context, exports, "external", ReadExternal, data);
   SetMethod(context, exports, "calibrate", Calibrate, data);
-  // The counters live in the isolate's state; the ArrayBuffers only view them (nothing to free).
-  std::unique_ptr<v8::BackingStore> words =
-      ArrayBuffer::NewBackingStore(state->words, sizeof(state->words), [](void*, size_t, void*) {}, nullptr);
-  std::unique_ptr<v8::BackingStore> totals =
-      ArrayBuffer::NewBackingStore(state->totals, sizeof(state->totals), [](void*, size_t, void*) {}, nullptr);
+  // Views of the state's counters (the backing stores are shared with the state).
   exports->Set(context, String::NewFromUtf8Literal(isolate, "words"),
-               Int32Array::New(ArrayBuffer::New(isolate, std::move(words)), 0, kWordCount)).Check();
+               Int32Array::New(ArrayBuffer::New(isolate, state->words_store), 0, kWordCount)).Check();
   exports->Set(context, String::NewFromUtf8Literal(isolate, "totals"),
-               v8::Float64Array::New(ArrayBuffer::New(isolate, std::move(totals)), 0, kWordCount)).Check();
+               v8::Float64Array::New(ArrayBuffer::New(isolate, state->totals_store), 0, kWordCount)).Check();
   exports->Set(context, String::NewFromUtf8Literal(isolate, "abi"), v8::Integer::New(isolate, 2)).Check();
 }
