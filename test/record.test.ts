@@ -403,3 +403,10 @@ test('attach: records a running process until it exits or --timeout; bad targets
   assert.equal(usage.status, 2);
   assert.equal(usage.stderr, "memprof: memprof attach needs exactly one pid or process name\nTry 'memprof attach --help'.\n");
 });
+
+test('run -o /dev/full: the same one-line error as any unwritable output, exit 1, and the device is left alone', () => {
+  const run = memprof(['run', '-o', '/dev/full', process.execPath, '-e', '1']);
+  assert.equal(run.status, 1);
+  assert.equal(run.stderr, 'memprof: cannot write /dev/full: ENOSPC\n');
+  assert.ok(existsSync('/dev/full'));
+});

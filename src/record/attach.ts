@@ -1,10 +1,10 @@
 // `memprof attach <pid|name>`: records a running process until it exits, --timeout passes, or memprof
 // is interrupted (Ctrl-C ends the recording, not the process). No markers: the process was not
 // started with the recording channel in its environment.
-import { closeSync, writeSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { cmdlineLine } from '../shared/dat-lines';
 import { FORWARDED_SIGNALS } from './launch';
-import { discardOutput, displayPath, openOutput } from './output-file';
+import { discardOutput, displayPath, openOutput, writeHeader } from './output-file';
 import { processArguments, processExists } from './proc/reads';
 import { findProcessByName } from './proc/scans';
 import { checkRecordingSupport, RecordError, type RecordOptions } from './record-options';
@@ -31,7 +31,7 @@ export function recordAttached(target: string, options: RecordOptions): Promise<
   checkRecordingSupport(options);
   const pid = findTarget(target);
   const output = openOutput(options.output, process.cwd());
-  writeSync(output.fd, cmdlineLine(processArguments(pid) ?? [target]));
+  writeHeader(output, cmdlineLine(processArguments(pid) ?? [target]));
   return new Promise((resolvePromise, reject) => {
     let recording: RecordingLoop;
     let done = false;

@@ -1,6 +1,6 @@
 // Where a recording goes: `mprofile_<YYYYMMDDhhmmss>.dat` in the current directory (mprof's name), or
 // the file named with -o.
-import { closeSync, constants as fsConstants, openSync, unlinkSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RecordError } from './record-options';
 
@@ -47,13 +47,34 @@ export function openOutput(output: string | undefined, cwd: string): OutputFile 
   throw new RecordError(`cannot find a free mprofile_*.dat name in ${cwd}`, 1);
 }
 
+/**
+ * Writes the recording's first line; a failure (a full disk, /dev/full) is the same one-line error as
+ * any unwritable output, and the file is discarded.
+ */
+export function writeHeader(output: OutputFile, line: string): void {
+  try {
+    writeSync(output.fd, line);
+  } catch (error) {
+    discardOutput(output);
+    throw new RecordError(`cannot write ${output.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 1);
+  }
+}
+
 /** Closes and removes an output that got no samples: a command that could not start leaves no file. */
 export function discardOutput({ fd, path }: OutputFile): void {
+  // Only a regular file is ours to remove (never /dev/full, a pipe or a terminal given with -o).
+  let regular = false;
+  try {
+    regular = fstatSync(fd).isFile();
+  } catch {
+    regular = false;
+  }
   try {
     closeSync(fd);
   } catch {
     // already closed
   }
+  if (!regular) return;
   try {
     unlinkSync(path);
   } catch {

@@ -2,7 +2,7 @@
 // interval and append the sample's lines with one write as soon as it is taken, so that whatever
 // happens to the program or to memprof, the file holds every sample taken so far. Also keeps the
 // status line and the figures of the summary and of --self-stats.
-import { writeSync } from 'node:fs';
+import { fstatSync, ftruncateSync, writeSync } from 'node:fs';
 import { chldLine, memLine } from '../shared/dat-lines';
 import { toMiB } from '../shared/units';
 import { displayPath, type OutputFile } from './output-file';
@@ -95,7 +95,14 @@ export class RecordingLoop {
     if (processes > this.maxProcesses) this.maxProcesses = processes;
     if (!this.writeFailed) {
       try {
-        writeSync(this.output.fd, text);
+        // One write per sample; a short one means a full disk: stop there, so that the file keeps
+        // every whole line written before and no torn one after (the partial line is cut off).
+        const bytes = Buffer.from(text, 'utf8');
+        const written = writeSync(this.output.fd, bytes, 0, bytes.length);
+        if (written < bytes.length) {
+          truncateTornLine(this.output.fd, written);
+          throw new Error(`only ${written} of ${bytes.length} bytes written (disk full?)`);
+        }
       } catch (error) {
         this.writeFailed = true;
         this.status.clear();
@@ -144,5 +151,15 @@ export class RecordingLoop {
       `memprof: self-stats: ${mean.toFixed(1)} µs per sample (max ${this.maxSampleMicros.toFixed(0)} µs), ${this.loop.late} late`,
       `memprof: self-stats: RSS ${toMiB(usage.rss).toFixed(1)} MiB (max ${maxRss.toFixed(1)} MiB), V8 heap ${toMiB(usage.heapUsed).toFixed(1)} MiB`,
     ].join('\n') + '\n';
+  }
+}
+
+/** Cuts the `written` bytes of a line the disk had no room to finish off the end of the file. */
+function truncateTornLine(fd: number, written: number): void {
+  if (written <= 0) return;
+  try {
+    ftruncateSync(fd, fstatSync(fd).size - written);
+  } catch {
+    // The file stays readable: its reader skips a torn last line.
   }
 }

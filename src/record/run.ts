@@ -1,13 +1,13 @@
 // `memprof run <command>`: starts the command with the recording channel in its environment (so that
 // profiled functions, in it and in its children, append their markers) and records it until it exits.
 // The program is transparent: same stdin/stdout/stderr, signals forwarded, its exit code passed on.
-import { closeSync, writeSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { cmdlineLine } from '../shared/dat-lines';
 import { RECORD_ENV } from '../shared/record-channel';
 import { CommandNotFoundError, resolveCommand } from './command';
 import { launch, LaunchError, type Launched } from './launch';
-import { discardOutput, displayPath, openOutput, type OutputFile } from './output-file';
+import { discardOutput, displayPath, openOutput, writeHeader, type OutputFile } from './output-file';
 import { checkRecordingSupport, RecordError, type RecordOptions } from './record-options';
 import { RecordingLoop } from './recording-loop';
 
@@ -38,7 +38,7 @@ export function recordCommand(argv: readonly string[], options: RecordOptions): 
     throw error;
   }
   const output = openOutput(options.output, process.cwd());
-  writeSync(output.fd, cmdlineLine(argv));
+  writeHeader(output, cmdlineLine(argv));
 
   let launched: Launched;
   try {

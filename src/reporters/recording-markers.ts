@@ -14,7 +14,7 @@ import { BYTES_PER_MIB } from '../shared/units';
 import { epochMs } from '../runtime/clock';
 import { environment, primordials } from '../shared/primordials';
 
-const { NumberCtor, SafeMap, fsOpenSync, fsWriteSync, processOn, processRss, stderrWrite } = primordials;
+const { BufferFrom, NumberCtor, SafeMap, fsOpenSync, fsWriteBytesSync, processOn, processRss, stderrWrite } = primordials;
 
 interface OpenCall {
   name: string;
@@ -64,10 +64,15 @@ function writeLine(channel: SharedChannel, call: OpenCall, mem1: number, t1: num
   const line = funcLine({ name: call.name, mem0: call.mem0, t0: call.t0, mem1, t1, level: call.level, pid: channel.pid });
   try {
     channel.fd ??= fsOpenSync(channel.file, 'a');
-    fsWriteSync(channel.fd, line);
+    const bytes = BufferFrom(line, 'utf8');
+    // One write per line (O_APPEND keeps lines of several processes apart). A short write means the
+    // disk is full: the rest of the line is not written after it, so that no torn line follows; the
+    // recording keeps every whole line written before.
+    const written = fsWriteBytesSync(channel.fd, bytes, 0, bytes.length);
+    if (written < bytes.length) throw new Error(`only ${written} of ${bytes.length} bytes written (disk full?)`);
   } catch (error) {
     channel.failed = true;
-    stderrWrite(`memprof: cannot write function markers to ${channel.file}: ${(error as Error).message}\n`);
+    stderrWrite(`memprof: cannot write function markers to ${channel.file}: ${(error as Error).message}; no more markers from process ${process.pid}\n`);
   }
 }
 
