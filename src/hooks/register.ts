@@ -25,6 +25,8 @@ export function register(): void {
   if (wantsEsmHooks()) registerEsmHooks();
   // ES modules are compiled in the hooks thread; their source maps are read in this one.
   if (process.argv[1] && isTypeScriptFile(process.argv[1])) enableSourceMaps();
+  // Request accounts must see every request from the first: subscribe now, not at the first profiled call.
+  if (process.env.MEMPROF_REQUESTS === '1') require(RUNTIME_MODULE);
 }
 
 /** `profile` as a global, loaded on first use; assigning to it replaces it like any global. */

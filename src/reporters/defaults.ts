@@ -6,6 +6,7 @@ import { tablePrinter } from './printer';
 import { thresholdStop } from './threshold-stop';
 import { recordingMarkers } from './recording-markers';
 import { printTopLinesAtExit, topLines } from './top-lines';
+import { printRequestAccountsAtExit, requestAccounts } from './requests';
 import { environment, primordials } from '../shared/primordials';
 
 const { NumberCtor, NumberIsInteger } = primordials;
@@ -16,6 +17,13 @@ export function installDefaultReporters(): void {
   addCallListenerOnce('threshold stop', thresholdStop);
   const markers = recordingMarkers();
   if (markers) addCallListenerOnce('recording markers', () => markers);
+  if (environment('MEMPROF_REQUESTS') === '1') {
+    addCallListenerOnce('request accounts', () => {
+      const listener = requestAccounts();
+      printRequestAccountsAtExit(listener);
+      return listener;
+    });
+  }
   const count = topLinesCount();
   if (count > 0) {
     addCallListenerOnce('top lines', () => {
