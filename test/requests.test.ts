@@ -62,8 +62,14 @@ test('MEMPROF_REQUESTS=1: two routes with different allocations, overlapping req
   const count = (row: string) => Number(/^\s*GET \S+\s+(\d+)/.exec(row)?.[1]);
   assert.equal(count(large), 4);
   assert.equal(count(small), 4);
-  // 5 million small integers per /large request (38.1 MiB), 1 million per /small one (7.6 MiB).
-  assert.ok(Math.abs(median(large) - 38.1) <= 0.5, large);
-  assert.ok(Math.abs(median(small) - 7.6) <= 0.3, small);
+  // 5 million small integers per /large request (38.1 MiB), 1 million per /small one (7.6 MiB). Without
+  // the native addon (the fallback run) a collection during a line hides part of what it allocated:
+  // the routes are still told apart, by an estimate that can only fall short.
+  if (process.env.MEMPROF_NO_ADDON === '1') {
+    assert.ok(median(large) > median(small) && median(large) <= 38.6 && median(small) <= 7.9, `${large}\n${small}`);
+  } else {
+    assert.ok(Math.abs(median(large) - 38.1) <= 0.5, large);
+    assert.ok(Math.abs(median(small) - 7.6) <= 0.3, small);
+  }
   assert.match(large, /server\.js:\d+ large/);
 });
