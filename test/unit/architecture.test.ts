@@ -21,7 +21,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   testing: ['api', 'runtime', 'shared'],
   hooks: ['instrument', 'runtime', 'shared', '(entry)'],
   integrations: ['hooks', 'instrument', 'runtime', 'testing', 'shared'],
-  cli: ['record', 'plot', 'shared', 'runtime/metric-names'],
+  // Reads JSON results into an annotated-source page: the document's type only from reporters/.
+  annotate: ['reporters/call-report'],
+  cli: ['record', 'plot', 'annotate', 'shared', 'runtime/metric-names'],
 };
 
 /** Modules a folder may not reach even inside an allowed folder. */

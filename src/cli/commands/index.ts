@@ -7,9 +7,10 @@ import { listCommand } from './list';
 import { peakCommand } from './peak';
 import { plotCommand } from './plot';
 import { rmCommand } from './rm';
+import { reportCommand } from './report';
 import { runCommand } from './run';
 
-export const SUBCOMMANDS: readonly Command[] = [runCommand, attachCommand, listCommand, cleanCommand, rmCommand, peakCommand, plotCommand];
+export const SUBCOMMANDS: readonly Command[] = [runCommand, attachCommand, listCommand, cleanCommand, rmCommand, peakCommand, plotCommand, reportCommand];
 
 export function findSubcommand(word: string | undefined): Command | undefined {
   return SUBCOMMANDS.find((command) => command.name === word);

@@ -1,0 +1,115 @@
+// The annotated-source model: line data from any number of JSON results (MEMPROF_FORMAT=json output,
+// one document per line, or collect() results saved as JSON), from one process or several, merged by
+// file and line. Each line keeps what it allocated itself (memprof's Allocated), its increment and
+// occurrences, summed over every call that ran it.
+import type { CallReport } from '../reporters/call-report';
+
+export interface AnnotatedLine {
+  line: number;
+  allocatedBytes: number;
+  incrementBytes: number;
+  occurrences: number;
+  retainedBytes: number | null;
+  /** The text memprof saw when it profiled the line (the file may have changed since). */
+  source: string;
+}
+
+export interface AnnotatedFunction {
+  name: string;
+  firstLine: number;
+  lastLine: number;
+  calls: number;
+  allocatedBytes: number;
+  retainedBytes: number | null;
+}
+
+export interface AnnotatedFile {
+  file: string;
+  allocatedBytes: number;
+  lines: Map<number, AnnotatedLine>;
+  functions: Map<string, AnnotatedFunction>;
+}
+
+export class AnnotationError extends Error {}
+
+/** The call reports a JSON text holds: JSON lines of CallReports, a CallReport array, or collect() results. */
+export function callReportsIn(text: string, name: string): CallReport[] {
+  const trimmed = text.trim();
+  if (trimmed === '') return [];
+  const documents: unknown[] = [];
+  if (trimmed.startsWith('[')) {
+    const parsed = parse(trimmed, name, 1);
+    if (Array.isArray(parsed)) documents.push(...parsed);
+  } else {
+    const lines = trimmed.split('\n');
+    for (let index = 0; index < lines.length; index++) {
+      if (lines[index].trim() === '') continue;
+      // A table or a notice between documents (MEMPROF_OUTPUT shared with tables): not line data.
+      if (!lines[index].trimStart().startsWith('{')) continue;
+      documents.push(parse(lines[index], name, index + 1));
+    }
+  }
+  const reports: CallReport[] = [];
+  for (const document of documents.flat()) {
+    if (isCallReport(document)) reports.push(document);
+    else if (document && typeof document === 'object' && Array.isArray((document as { calls?: unknown }).calls)) {
+      for (const call of (document as { calls: unknown[] }).calls) if (isCallReport(call)) reports.push(call);
+    }
+  }
+  return reports;
+}
+
+function parse(text: string, name: string, line: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AnnotationError(`${name}:${line}: not JSON (${(error as Error).message})`);
+  }
+}
+
+function isCallReport(value: unknown): value is CallReport {
+  if (!value || typeof value !== 'object') return false;
+  const report = value as Partial<CallReport>;
+  return typeof report.file === 'string' && typeof report.function === 'string' && Array.isArray(report.lines);
+}
+
+/** Merges call reports by file, heaviest file first. */
+export function annotate(reports: readonly CallReport[]): AnnotatedFile[] {
+  const files = new Map<string, AnnotatedFile>();
+  for (const report of reports) {
+    let file = files.get(report.file);
+    if (!file) {
+      file = { file: report.file, allocatedBytes: 0, lines: new Map(), functions: new Map() };
+      files.set(report.file, file);
+    }
+    const key = `${report.function}:${report.firstLine}`;
+    let fn = file.functions.get(key);
+    if (!fn) {
+      fn = { name: report.function, firstLine: report.firstLine, lastLine: report.lastLine, calls: 0, allocatedBytes: 0, retainedBytes: null };
+      file.functions.set(key, fn);
+    }
+    // A summed report counts its calls (and the ones inside it are already in its figures).
+    const calls = report.calls ?? 1;
+    fn.calls += calls + (report.reentrantCalls ?? 0);
+    if (!report.reentrant) {
+      fn.allocatedBytes += report.allocatedBytes ?? 0;
+      if (report.retainedBytes !== null && report.retainedBytes !== undefined) fn.retainedBytes = (fn.retainedBytes ?? 0) + report.retainedBytes;
+    }
+    for (const entry of report.lines) {
+      let line = file.lines.get(entry.line);
+      if (!line) {
+        line = { line: entry.line, allocatedBytes: 0, incrementBytes: 0, occurrences: 0, retainedBytes: null, source: entry.source ?? '' };
+        file.lines.set(entry.line, line);
+      }
+      line.allocatedBytes += entry.allocatedBytes ?? Math.max(0, entry.incrementBytes);
+      line.incrementBytes += entry.incrementBytes;
+      line.occurrences += entry.occurrences;
+    }
+  }
+  for (const file of files.values()) {
+    let total = 0;
+    for (const fn of file.functions.values()) total += fn.allocatedBytes;
+    file.allocatedBytes = total;
+  }
+  return [...files.values()].sort((a, b) => b.allocatedBytes - a.allocatedBytes || a.file.localeCompare(b.file));
+}

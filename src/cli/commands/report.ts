@@ -1,0 +1,73 @@
+// `memprof report --html [-o file] <results.json>...`: an annotated-source page from the line data of
+// one or more runs (MEMPROF_FORMAT=json output, `memprof --json -o`, or collect() results saved as JSON),
+// merged, from any number of processes.
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { annotate, AnnotationError, callReportsIn } from '../../annotate/model';
+import { annotatedSourcePage } from '../../annotate/page';
+import { HELP_OPTION, type Command } from '../command';
+import { CliError, UsageError } from '../errors';
+
+/** Writes a temporary file beside `path` and renames it: a full disk never leaves a truncated page. */
+function writeAtomically(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new CliError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 1);
+  }
+}
+
+export const reportCommand: Command = {
+  name: 'report',
+  usage: 'memprof report --html [-o <file>] <results.json>...',
+  listedUsage: 'memprof report --html <files...>',
+  summary: 'an annotated-source page of line data (JSON results)',
+  description: `Reads the line data of profiled calls (the JSON documents of MEMPROF_FORMAT=json or
+\`memprof --json\`, one per line; or collect() results saved as JSON), merges them by file and line, and
+writes one self-contained HTML page: the files and functions that allocated most, then each file's
+lines with what they allocated, their increment and occurrences, and a heat bar.`,
+  options: [
+    { name: 'html', description: 'write the annotated-source HTML page (the only format for now)' },
+    { name: 'output', short: 'o', value: 'file', description: 'the page to write (default: memprof-report.html)' },
+    HELP_OPTION,
+  ],
+  run: async ({ values, positionals }, io) => {
+    if (values.html !== true) throw new UsageError('memprof report needs --html');
+    if (positionals.length === 0) throw new UsageError('memprof report needs at least one JSON results file');
+    const reports = [];
+    for (const name of positionals) {
+      const path = resolve(io.cwd, name);
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        throw new CliError(`cannot read ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 1);
+      }
+      try {
+        reports.push(...callReportsIn(text, name));
+      } catch (error) {
+        if (error instanceof AnnotationError) throw new CliError(error.message, 1);
+        throw error;
+      }
+    }
+    if (reports.length === 0) throw new CliError(`no profiled calls in ${positionals.join(', ')} (JSON results of MEMPROF_FORMAT=json are expected)`, 1);
+    const output = resolve(io.cwd, (values.output as string | undefined) ?? 'memprof-report.html');
+    const page = annotatedSourcePage(annotate(reports), {
+      title: 'memprof: allocations by source line',
+      inputs: positionals,
+      readSource: (file) => {
+        try {
+          return readFileSync(file, 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+    });
+    writeAtomically(output, page);
+    io.stdout.write(`${output}\n`);
+    return 0;
+  },
+};
