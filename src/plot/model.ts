@@ -25,10 +25,12 @@ export interface SeriesData {
   /** MiB measured at each time. */
   memory: number[];
   /**
-   * Present when the series had more samples than its share of the points: how many, and the width
-   * of the time buckets it was cut into (each keeps its first, lowest, highest and last sample).
+   * Present when the series had more samples than its share of the points: how many, the width of
+   * the time buckets it was cut into (`time` and `memory` hold each bucket's first, lowest, highest
+   * and last sample), and each bucket's mean time and memory and number of samples, in time order:
+   * a least-squares slope fitted to those, weighted, is the slope of all the samples.
    */
-  decimated?: { samples: number; bucketSeconds: number };
+  decimated?: { samples: number; bucketSeconds: number; means: { time: number[]; memory: number[]; samples: number[] } };
 }
 
 export interface FunctionData {
@@ -203,7 +205,14 @@ export function buildPlotData(inputs: ReadonlyArray<DatFile | PlotRecording>, op
         time: points.time.map((time) => round(time - start, 4)),
         memory: points.memory.map((mib) => round(mib, 4)),
       };
-      if (points.bucketSeconds !== undefined) entry.decimated = { samples: samples.count, bucketSeconds: points.bucketSeconds };
+      if (points.bucketSeconds !== undefined && points.means) {
+        const { means } = points;
+        entry.decimated = {
+          samples: samples.count,
+          bucketSeconds: points.bucketSeconds,
+          means: { time: means.time.map((time) => round(time - start, 4)), memory: means.memory.map((mib) => round(mib, 4)), samples: means.samples },
+        };
+      }
       if (pid !== undefined) entry.pid = pid;
       for (const time of entry.time) extend(time);
       series.push(entry);

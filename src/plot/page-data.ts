@@ -1,5 +1,5 @@
 // How the HTML report carries its PlotData: as JSON, with the long lists in columns. A series' times
-// and memory, and each field of the calls, are columns of numbers; a column whose values all have at
+// and memory (and a decimated series' bucket means), and each field of the calls, are columns; a column whose values all have at
 // most 4 decimals (all of the model's do: it rounds them so) is written as the differences of its
 // values in ten-thousandths, short integers (`0.0100` apart is `100`), which makes a big recording's
 // page about half the size of plain JSON. Lossless: decode(encode(data)) equals the data.
@@ -9,9 +9,10 @@ import type { CallData, PlotData, SeriesData } from './model';
 /** Values as written, or differences of round(value * 10^scale), the first from 0. */
 export type Column = unknown[] | { scale: number; deltas: number[] };
 
-export interface PageSeries extends Omit<SeriesData, 'time' | 'memory'> {
+export interface PageSeries extends Omit<SeriesData, 'time' | 'memory' | 'decimated'> {
   time: Column;
   memory: Column;
+  decimated?: { samples: number; bucketSeconds: number; means: { time: Column; memory: Column; samples: Column } };
 }
 
 export interface PageData extends Omit<PlotData, 'series' | 'calls'> {
@@ -67,6 +68,25 @@ export function decodeColumn(column: Column): unknown[] {
   return values;
 }
 
+function encodeSeries({ time, memory, decimated, ...rest }: SeriesData): PageSeries {
+  const page: PageSeries = { ...rest, time: encodeColumn(time), memory: encodeColumn(memory) };
+  if (decimated) {
+    const { means } = decimated;
+    page.decimated = { ...decimated, means: { time: encodeColumn(means.time), memory: encodeColumn(means.memory), samples: encodeColumn(means.samples) } };
+  }
+  return page;
+}
+
+function decodeSeries({ time, memory, decimated, ...rest }: PageSeries): SeriesData {
+  const series: SeriesData = { ...rest, time: decodeColumn(time) as number[], memory: decodeColumn(memory) as number[] };
+  if (decimated) {
+    const { means } = decimated;
+    const column = (values: Column) => decodeColumn(values) as number[];
+    series.decimated = { ...decimated, means: { time: column(means.time), memory: column(means.memory), samples: column(means.samples) } };
+  }
+  return series;
+}
+
 export function encodePageData(data: PlotData): PageData {
   const { series, calls, ...rest } = data;
   const fields: Record<string, Column> = {};
@@ -76,7 +96,7 @@ export function encodePageData(data: PlotData): PageData {
   return {
     ...rest,
     encoding: 'memprof-columns-1',
-    series: series.map((entry) => ({ ...entry, time: encodeColumn(entry.time), memory: encodeColumn(entry.memory) })),
+    series: series.map(encodeSeries),
     calls: { count: calls.length, fields },
   };
 }
@@ -92,7 +112,7 @@ export function decodePageData(page: PageData): PlotData {
   }
   return {
     ...rest,
-    series: series.map((entry) => ({ ...entry, time: decodeColumn(entry.time) as number[], memory: decodeColumn(entry.memory) as number[] })),
+    series: series.map(decodeSeries),
     calls: decoded,
   };
 }

@@ -11,6 +11,7 @@ import { assignRows } from '../../src/plot/flame-rows';
 import { buildPlotData, type CallData, type PlotData } from '../../src/plot/model';
 import { decodeColumn, decodePageData, encodeColumn, encodePageData } from '../../src/plot/page-data';
 import { renderSvg } from '../../src/plot/render';
+import { leastSquares } from '../../src/plot/svg/series';
 import { recordingOf } from '../../src/plot/recording';
 import { formatMiB } from '../../src/plot/svg/format';
 
@@ -133,7 +134,7 @@ test('decimated: peaks exact, time monotone, every point a real sample, whatever
 test('decimated: samples at one moment, far apart, and a single bucket left', () => {
   const same = envelopeOf(Array.from({ length: 100 }, (_, index) => [5, index % 10] as [number, number]), { rawSamples: 10, buckets: 4 });
   // First and lowest are one sample, highest and last are equal ones: two points.
-  assert.deepEqual(same.points(), { time: [5, 5], memory: [0, 9], bucketSeconds: 1 });
+  assert.deepEqual(same.points(), { time: [5, 5], memory: [0, 9], bucketSeconds: 1, means: { time: [5], memory: [4.5], samples: [100] } });
   const far = envelopeOf(
     [
       [0, 1],
@@ -229,6 +230,19 @@ test('the model decimates to its budget; the peak label is the full recording\'s
   const zoomed = path(renderSvg(finer, { window: [100, 120] }).svg);
   assert.ok(zoomed > (2 * full) / 10, `zoomed ${zoomed} points, full view ${full}`);
   assert.equal(peakLabel(renderSvg(finer).svg), `peak ${formatMiB(truePeak)}`);
+  // The slope of a decimated series is fitted to its buckets' means: that of every sample (here to
+  // 0.1%, for a slope that is small beside the sawtooth), where the points drawn would give another.
+  const slopeOf = (svg: string) => Number(/slope ([-+\u2212][\d.]+) MiB\/s/.exec(svg)?.[1].replace('\u2212', '-'));
+  const exact = leastSquares(whole.series[0].time, whole.series[0].memory)!.slope;
+  const means = data.series[0].decimated!.means;
+  assert.equal(means.samples.reduce((sum, count) => sum + count, 0), 20_000);
+  const fitted = leastSquares(means.time, means.memory, means.samples)!.slope;
+  assert.ok(Math.abs(fitted - exact) < 1e-3 * Math.abs(exact), `slope ${fitted} of the means, ${exact} of the samples`);
+  assert.ok(Math.abs(leastSquares(data.series[0].time, data.series[0].memory)!.slope - exact) > 10 * Math.abs(fitted - exact), 'the points alone give a worse slope');
+  assert.equal(slopeOf(renderSvg(data, { slope: true }).svg), slopeOf(renderSvg(whole, { slope: true }).svg));
+  // A mark per sample only where every sample is there.
+  assert.match(renderSvg(whole, { window: [100, 101] }).svg, /class="samples"/);
+  assert.doesNotMatch(renderSvg(data, { window: [100, 101] }).svg, /class="samples"/);
   // The same rule from a stream as from the whole file: the model gets the same data either way.
   assert.deepEqual(buildPlotData([recordingOf(dat)], { maxPoints: 4000 }), data);
 });
@@ -245,7 +259,8 @@ test('the page carries the data in columns, losslessly, in fewer bytes', () => {
 
   const dat = bigRecording(5000);
   dat.funcs.push({ name: 'worker', mem0: 1, t0: 1001, mem1: 2, t1: 1002, level: 0, pid: 42 });
-  const data: PlotData = buildPlotData([dat]);
+  const data: PlotData = buildPlotData([dat], { maxPoints: 3000 });
+  assert.ok(data.series.every((series) => series.decimated), 'decimated series, their means too');
   const page = encodePageData(data);
   assert.equal(page.encoding, 'memprof-columns-1');
   assert.deepEqual(decodePageData(JSON.parse(JSON.stringify(page))), JSON.parse(JSON.stringify(data)));
