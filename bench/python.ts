@@ -30,7 +30,7 @@ export interface PythonResult extends PythonOutput {
 export type PythonOutcome = { skipped: string } | PythonResult;
 
 /** A python3 that can import memory_profiler: MEMPROF_BENCH_PYTHON, python3 on PATH, then Debian's. */
-function findPython(): string | undefined {
+export function findPython(): string | undefined {
   const candidates = [process.env.MEMPROF_BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter(
     (candidate): candidate is string => Boolean(candidate),
   );

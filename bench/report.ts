@@ -4,7 +4,7 @@ import { between, bytes, duration, MIB, num, ratio } from './lib';
 import type { BenchResults } from './run';
 import { ratioOfMedians, type Spread } from './stats';
 
-/** Issue 8's targets, as ratios. */
+/** Issue 8's targets, as ratios; issue 15's for big recordings and the recorder, as sizes and rates. */
 export const TARGETS = {
   /** A heap sample may cost at most this many times a bare v8.getHeapStatistics() read. */
   heapSamplePerRead: 0.6,
@@ -20,6 +20,14 @@ export const TARGETS = {
   startupUnmarkedWarm: 1.1,
   /** Heap growth allowed between the 1,000th and the last call of the long-running loop. */
   longRunningGrowthBytes: 1 * MIB,
+  /** `memprof plot` of a 200 MB recording: at most 500 MB of memory, a page of at most 10 MB. */
+  bigPlotRssBytes: 500e6,
+  bigPageBytes: 10e6,
+  /** `memprof peak`'s memory on the 200 MB recording, above its memory on a 2 MB one: bounded. */
+  bigPeakGrowthBytes: 32 * MIB,
+  /** The recorder on 20 children at 100 Hz: samples per second reached, and its CPU, % of one core. */
+  recorderSamplesPerSecond: 95,
+  recorderCpuPercent: 5,
 };
 
 export interface Verdicts {
@@ -35,6 +43,13 @@ export interface Verdicts {
   usageExact: boolean;
   /** A profiled loop that allocates nothing is reported as (at most 16 bytes of) nothing. */
   silentLoop: boolean;
+  bigPlotMemory: boolean;
+  bigPage: boolean;
+  bigPeakBounded: boolean;
+  /** `memprof peak` and the plot's peak label give the generated recording's exact peaks. */
+  bigPeaksExact: boolean;
+  recorderRate: boolean;
+  recorderCpu: boolean;
 }
 
 export function verdicts(results: BenchResults): Verdicts {
@@ -49,6 +64,12 @@ export function verdicts(results: BenchResults): Verdicts {
     boundedMemory: results.ownMemory.growthBytes <= TARGETS.longRunningGrowthBytes,
     usageExact: Math.abs(results.ownMemory.finalEntryErrorBytes) <= MIB,
     silentLoop: Math.abs(results.invisibility.spinLaterMedianBytes) <= 16,
+    bigPlotMemory: results.bigRecording.plot.maxRss.max <= TARGETS.bigPlotRssBytes,
+    bigPage: results.bigRecording.plot.pageBytes <= TARGETS.bigPageBytes,
+    bigPeakBounded: results.bigRecording.peak.maxRss.median - results.bigRecording.smallPeak.maxRss.median <= TARGETS.bigPeakGrowthBytes,
+    bigPeaksExact: results.bigRecording.peak.exact && results.bigRecording.plot.exact,
+    recorderRate: results.recorderScale.memprof.samplesPerSecond.median >= TARGETS.recorderSamplesPerSecond,
+    recorderCpu: results.recorderScale.memprof.cpuPercent.median <= TARGETS.recorderCpuPercent,
   };
 }
 
@@ -70,6 +91,51 @@ const ratioLine = (what: string, figure: Spread, note?: string): Line => ({
   range: between(figure, ratio),
   note,
 });
+
+const seconds = (ms: number) => duration(ms * 1e6);
+const decimalMB = (value: number) => `${num(value / 1e6, value >= 10e6 ? 0 : 1)} MB`;
+
+/** The lines of the big recording and the recorder with many processes. */
+function scaleLines(results: BenchResults, v: Verdicts): Line[] {
+  const { bigRecording: big, recorderScale: scale } = results;
+  const file = decimalMB(big.file.bytes);
+  const requested = num(1 / scale.interval);
+  const what = `recorder, ${scale.children} children at ${requested} Hz`;
+  const mprof = (figure: (figures: Exclude<typeof scale.mprof, { skipped: string }>) => string) => ('skipped' in scale.mprof ? 'mprof: skipped (not installed)' : `mprof: ${figure(scale.mprof)}`);
+  return [
+    {
+      what: `big recording (${file}): memprof plot, peak RSS`,
+      value: bytes(big.plot.maxRss.median),
+      range: between(big.plot.maxRss, bytes),
+      note: `target <= ${decimalMB(TARGETS.bigPlotRssBytes)}: ${verdict(v.bigPlotMemory)}; CPU ${seconds(big.plot.cpu.median)}`,
+    },
+    {
+      what: `big recording (${file}): memprof plot, HTML page`,
+      value: bytes(big.plot.pageBytes),
+      note: `target <= ${decimalMB(TARGETS.bigPageBytes)}: ${verdict(v.bigPage)}; peaks exact (label and memprof peak): ${verdict(v.bigPeaksExact)}`,
+    },
+    {
+      what: `big recording (${file}): memprof peak, peak RSS`,
+      value: bytes(big.peak.maxRss.median),
+      range: between(big.peak.maxRss, bytes),
+      note:
+        `${bytes(big.smallPeak.maxRss.median)} on ${decimalMB(big.small.bytes)}; bounded (<= ${bytes(TARGETS.bigPeakGrowthBytes)} more): ${verdict(v.bigPeakBounded)}; ` +
+        `CPU ${seconds(big.peak.cpu.median)}`,
+    },
+    {
+      what: `${what}: samples per second`,
+      value: num(scale.memprof.samplesPerSecond.median, 1),
+      range: `${num(scale.memprof.samplesPerSecond.min, 1)}–${num(scale.memprof.samplesPerSecond.max, 1)}`,
+      note: `of ${requested}; target >= ${TARGETS.recorderSamplesPerSecond}: ${verdict(v.recorderRate)}; ${mprof((figures) => `${num(figures.samplesPerSecond.median, 1)}`)}`,
+    },
+    {
+      what: `${what}: recorder CPU, % of one core`,
+      value: `${scale.memprof.cpuPercent.median.toFixed(1)}%`,
+      range: `${scale.memprof.cpuPercent.min.toFixed(1)}%–${scale.memprof.cpuPercent.max.toFixed(1)}%`,
+      note: `target <= ${TARGETS.recorderCpuPercent}%: ${verdict(v.recorderCpu)}; ${mprof((figures) => `${figures.cpuPercent.median.toFixed(1)}%`)}`,
+    },
+  ];
+}
 
 function lines(results: BenchResults): Line[] {
   const { heap, rss, python, workload, timeline, startup, ownMemory, invisibility } = results;
@@ -161,6 +227,7 @@ function lines(results: BenchResults): Line[] {
         `median; max ${bytes(invisibility.spinLaterMaxBytes)}; unprofiled ${bytes(invisibility.spinReferenceLaterMedianBytes)}; ` +
         `reported as 0: ${verdict(v.silentLoop)}`,
     },
+    ...scaleLines(results, v),
   );
   return rows;
 }
@@ -275,5 +342,34 @@ export function resultsMarkdown(results: BenchResults): string {
       `exactly 0 in ${invisibility.spinLaterZero} of ${invisibility.rows.length - 2}); the same loop unprofiled: ` +
       `${bytes(invisibility.spinReferenceLaterMedianBytes)}.`,
   );
+  out.push('', ...scaleMarkdown(results));
   return out.join('\n');
+}
+
+/** The big recording's and the recorder's tables of the results block. */
+function scaleMarkdown({ bigRecording: big, recorderScale: scale }: BenchResults): string[] {
+  const out = [
+    `### Big recordings (${decimalMB(big.file.bytes)}: ${num(big.file.lines)} lines, ${num(big.file.samples)} samples of 3 processes, ${num(big.file.calls)} calls)`,
+    '',
+    `Each command a child process; CPU time and peak RSS as it reports them at exit, median of ${big.rounds} interleaved rounds (lowest–highest).`,
+    '',
+    '| Command | CPU time | Peak RSS | Output |',
+    '|---|---:|---:|---|',
+    `| \`memprof peak\` | ${seconds(big.peak.cpu.median)} (${between(big.peak.cpu, seconds)}) | ${bytes(big.peak.maxRss.median)} (${between(big.peak.maxRss, bytes)}) | the generated peaks, exactly: ${big.peak.exact ? 'yes' : 'NO'} |`,
+    `| \`memprof plot\` | ${seconds(big.plot.cpu.median)} (${between(big.plot.cpu, seconds)}) | ${bytes(big.plot.maxRss.median)} (${between(big.plot.maxRss, bytes)}) | ${bytes(big.plot.pageBytes)} page, "${big.plot.label}"${big.plot.exact ? ' (exact)' : ' (NOT exact)'} |`,
+    `| \`memprof peak\` on ${decimalMB(big.small.bytes)} | ${seconds(big.smallPeak.cpu.median)} | ${bytes(big.smallPeak.maxRss.median)} | |`,
+    '',
+    `### Recorder scale (\`run -M -C --interval ${scale.interval}\`, ${scale.children} idle node children, ${scale.seconds} s, ${scale.memprof.runs.length} runs)`,
+    '',
+    `Load average ${scale.loadAverage.toFixed(1)} after the runs. Median (lowest–highest run).`,
+    '',
+    '| Recorder | Samples per second (of 100) | CPU, % of one core |',
+    '|---|---:|---:|',
+  ];
+  const row = (name: string, figures: Exclude<typeof scale.mprof, { skipped: string }>) =>
+    `| ${name} | ${num(figures.samplesPerSecond.median, 1)} (${num(figures.samplesPerSecond.min, 1)}–${num(figures.samplesPerSecond.max, 1)}) | ` +
+    `${figures.cpuPercent.median.toFixed(1)}% (${figures.cpuPercent.min.toFixed(1)}%–${figures.cpuPercent.max.toFixed(1)}%) |`;
+  out.push(row('memprof', scale.memprof));
+  out.push('skipped' in scale.mprof ? `| mprof (memory_profiler) | not installed on this machine | |` : row('mprof (memory_profiler)', scale.mprof));
+  return out;
 }

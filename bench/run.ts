@@ -11,12 +11,14 @@
 // ratio is printed as its median over the rounds with the lowest and highest round (stats.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeBigRecording, runBigRecording, type BigRecordingResult } from './big-recording';
 import { describeHotLoop, runHotLoop, type HotLoopResult } from './hot-loop';
 import { describeInvisibility, runInvisibility, type InvisibilityResult } from './invisibility';
 import { duration, removeTemporaryDirectories, ROOT, temporaryDirectory } from './lib';
 import { machineDescription, type Machine } from './machine';
 import { describeOwnMemory, runOwnMemory, type OwnMemoryResult } from './own-memory';
 import { describePython, runPython, type PythonOutcome } from './python';
+import { describeRecorderScale, runRecorderScale, type RecorderScaleResult } from './recorder-scale';
 import { resultsMarkdown, summaryLines, verdicts } from './report';
 import { runStartup, type StartupResult } from './startup';
 import { describeWorkload, runWorkload, type WorkloadResult } from './workload';
@@ -41,6 +43,14 @@ export interface Sizes {
   startupModules: number;
   /** Interleaved rounds of start-up runs (each round runs every configuration once). */
   startupRounds: number;
+  /** The generated recording `memprof peak` and `memprof plot` read, and a small one beside it. */
+  bigRecordingBytes: number;
+  smallRecordingBytes: number;
+  bigRecordingRounds: number;
+  /** The recorder over idle children at 100 Hz: how many, for how long, how many runs. */
+  scaleChildren: number;
+  scaleSeconds: number;
+  scaleRuns: number;
 }
 
 const FULL: Sizes = {
@@ -60,6 +70,12 @@ const FULL: Sizes = {
   longRunningChunk: 2_000,
   startupModules: 300,
   startupRounds: 15,
+  bigRecordingBytes: 200_000_000,
+  smallRecordingBytes: 2_000_000,
+  bigRecordingRounds: 3,
+  scaleChildren: 20,
+  scaleSeconds: 10,
+  scaleRuns: 3,
 };
 
 const QUICK: Sizes = {
@@ -76,6 +92,12 @@ const QUICK: Sizes = {
   longRunningChunk: 100,
   startupModules: 20,
   startupRounds: 2,
+  bigRecordingBytes: 2_000_000,
+  smallRecordingBytes: 200_000,
+  bigRecordingRounds: 1,
+  scaleChildren: 2,
+  scaleSeconds: 1,
+  scaleRuns: 1,
 };
 
 export interface BenchResults {
@@ -91,6 +113,8 @@ export interface BenchResults {
   invisibility: InvisibilityResult;
   ownMemory: OwnMemoryResult;
   startup: StartupResult;
+  bigRecording: BigRecordingResult;
+  recorderScale: RecorderScaleResult;
   totalSeconds: number;
 }
 
@@ -148,6 +172,10 @@ function main(): void {
     section(describeOwnMemory(ownMemory));
     const startup = runStartup(sizes.startupModules, sizes.startupRounds, log);
     log();
+    const bigRecording = runBigRecording(sizes.bigRecordingBytes, sizes.smallRecordingBytes, sizes.bigRecordingRounds);
+    section(describeBigRecording(bigRecording));
+    const recorderScale = runRecorderScale(sizes.scaleChildren, 0.01, sizes.scaleSeconds, sizes.scaleRuns);
+    section(describeRecorderScale(recorderScale));
 
     const results: BenchResults = {
       mode: options.quick ? 'quick' : 'full',
@@ -162,6 +190,8 @@ function main(): void {
       invisibility,
       ownMemory,
       startup,
+      bigRecording,
+      recorderScale,
       totalSeconds: Number(process.hrtime.bigint() - started) / 1e9,
     };
     section(summaryLines(results));

@@ -40,6 +40,12 @@ test('npm run bench -- --quick runs every section and prints the side-by-side ra
     String.raw`memprof's own heap, [\d,]+ profiled calls\s+-?[\d,.]+ (B|KiB|MiB)`,
     // The values are the benchmark's business (docs/benchmarks.md); here only that the line is there.
     String.raw`new Array\(1e6\)\.fill\(1\): first call / optimised calls\s+[\d.]+ MiB / ([\d.]+ MiB|none)`,
+    // Big recordings and the recorder: sizes, exact peaks, rates (quick: a 2 MB file, 2 children for 1 s).
+    String.raw`big recording \(2\.0 MB\): memprof plot, peak RSS\s+[\d.]+ MiB\s+\([\d.]+ MiB–[\d.]+ MiB\)\s+target <= 500 MB: (met|MISSED)`,
+    String.raw`big recording \(2\.0 MB\): memprof plot, HTML page\s+[\d.]+ KiB\s+target <= 10 MB: met; peaks exact \(label and memprof peak\): met`,
+    String.raw`big recording \(2\.0 MB\): memprof peak, peak RSS\s+[\d.]+ MiB\s+\([\d.]+ MiB–[\d.]+ MiB\)\s+[\d.]+ MiB on 0\.2 MB; bounded`,
+    String.raw`recorder, 2 children at 100 Hz: samples per second\s+[\d.]+\s+\([\d.]+–[\d.]+\)\s+of 100; target >= 95: (met|MISSED); mprof: `,
+    String.raw`recorder, 2 children at 100 Hz: recorder CPU, % of one core\s+[\d.]+%`,
   ]) {
     assert.match(out, new RegExp(line), `no line matching /${line}/ in:\n${out}`);
   }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseDat } from '../src/record/dat';
 import { buildPlotData } from '../src/plot/model';
 import { htmlPage } from '../src/plot/html';
+import { decodePageData } from '../src/plot/page-data';
 import { pngSize } from '../src/plot/png';
 import { FIXTURES } from './helpers';
 
@@ -105,7 +106,7 @@ test('the HTML report in headless Chromium: drawn, hover, toggles, zoom; untrust
         const tooltip = page.locator('#tooltip');
         await tooltip.waitFor({ state: 'visible' });
         const index = Number(await page.locator('#chart svg .call').first().getAttribute('data-call'));
-        const data = await page.evaluate(() => JSON.parse((globalThis as any).document.getElementById('memprof-data').textContent));
+        const data = decodePageData(await page.evaluate(() => JSON.parse((globalThis as any).document.getElementById('memprof-data').textContent)));
         const call = data.calls[index];
         const text = await tooltip.innerText();
         assert.match(text, new RegExp(`^${data.functions[call.function].name}\\n`));

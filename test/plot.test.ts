@@ -16,6 +16,7 @@ import { escapeXml, formatSeconds } from '../src/plot/svg/format';
 import { leastSquares } from '../src/plot/svg/series';
 import { elide, textWidth } from '../src/plot/svg/text-metrics';
 import { htmlPage, scriptJson } from '../src/plot/html';
+import { decodePageData } from '../src/plot/page-data';
 import { pngSize, svgToPng } from '../src/plot/png';
 import { parseWindow } from '../src/cli/plot-command';
 import { FIXTURES, ROOT } from './helpers';
@@ -312,7 +313,7 @@ test('text from the .dat is escaped: command line, function names, file names (S
   const html = htmlPage(data, { flame: true });
   const json = /<script type="application\/json" id="memprof-data">(.*?)<\/script>/s.exec(html)![1];
   assert.ok(!/[<>&\u2028\u2029]/.test(json), 'no < > & or line separators in embedded JSON');
-  assert.deepEqual(JSON.parse(json), JSON.parse(JSON.stringify(data)));
+  assert.deepEqual(decodePageData(JSON.parse(json)), JSON.parse(JSON.stringify(data)));
   assert.equal(count(html, /<script/), 3, 'only memprof\'s own script elements');
   assert.match(html, /<title>node &lt;\/script&gt;&lt;script&gt;window\.__pwned=1/);
   assert.equal(scriptJson('</script><!--\u2028'), '"\\u003c/script\\u003e\\u003c!--\\u2028"');

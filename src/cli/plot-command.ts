@@ -6,11 +6,12 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { Io } from './command';
 import { UsageError } from './errors';
-import { DatError, damageWarning, readDat, requireSamples, type DatFile } from '../record/dat';
+import { DatError, damageWarning, requireSamples } from '../record/dat';
 import { newestProfile, resolveProfiles } from '../record/housekeeping';
 import { buildPlotData } from '../plot/model';
 import { formatOf, renderAs, type PlotFormat } from '../plot/output';
 import { PngError } from '../plot/png';
+import { readRecording, type PlotRecording } from '../plot/recording';
 
 const NUMBER = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 
@@ -76,15 +77,15 @@ export async function plotCommand(positionals: string[], values: Record<string, 
   const names = positionals.length > 0 ? resolveProfiles(positionals, io.cwd) : [newestProfile(io.cwd)];
   if (positionals.length === 0) io.stderr.write(`memprof: using the newest recording, ${names[0]}\n`);
   const at = (path: string) => (isAbsolute(path) ? path : join(io.cwd, path));
-  const files: DatFile[] = [];
+  const files: PlotRecording[] = [];
   for (const name of names) {
     if (isEmptyFile(at(name))) throw new DatError(`${name} is empty: not a memory recording`);
-    const dat = readDat(at(name));
-    dat.filename = name;
-    const warning = damageWarning(dat);
+    // Read as a stream and decimated as it is read: a recording of hours plots in bounded memory.
+    const { recording, scan } = readRecording(at(name), name);
+    const warning = damageWarning(scan);
     if (warning) io.stderr.write(`memprof: warning: ${warning}\n`);
-    requireSamples(dat);
-    files.push(dat);
+    requireSamples(scan);
+    files.push(recording);
   }
 
   const data = buildPlotData(files, { title });

@@ -8,6 +8,7 @@
 import { renderSvg, type Layout, type Rendered, type ViewOptions } from './render';
 import { formatMiB, formatSeconds } from './svg/format';
 import type { PlotData } from './model';
+import { decodePageData, type PageData } from './page-data';
 
 // The DOM, without the DOM type library (this project compiles for Node); kept loose on purpose.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28,7 +29,7 @@ function toggle(list: number[], value: number): number[] {
 }
 
 export function start(): void {
-  const data = JSON.parse(document.getElementById('memprof-data').textContent) as PlotData;
+  const data: PlotData = decodePageData(JSON.parse(document.getElementById('memprof-data').textContent) as PageData);
   const initial = JSON.parse(document.getElementById('memprof-view').textContent) as ViewOptions;
   const state: State = {
     window: initial.window ?? null,
@@ -50,6 +51,9 @@ export function start(): void {
   };
   let layout: Layout;
   let drag: { x0: number; x1: number } | undefined;
+  // A big recording is carried decimated (model.ts): say to what detail, since zooming in stops there.
+  const finest = Math.max(0, ...data.series.map((series) => series.decimated?.bucketSeconds ?? 0));
+  const decimation = finest > 0 ? ` (decimated: each ${formatSeconds(finest)} keeps its lowest and highest sample)` : '';
 
   const draw = (): void => {
     hideTooltip();
@@ -59,7 +63,7 @@ export function start(): void {
     controls.functionTs.checked = state.functionTs;
     controls.flame.checked = state.flame;
     controls.slope.checked = state.slope;
-    range.textContent = `${state.window ? 'zoomed: ' : ''}${layout.t0.toFixed(2)} s to ${layout.t1.toFixed(2)} s`;
+    range.textContent = `${state.window ? 'zoomed: ' : ''}${layout.t0.toFixed(2)} s to ${layout.t1.toFixed(2)} s${decimation}`;
     document.getElementById('reset').disabled = state.window === (initial.window ?? null);
     // For tests and the curious: what is on screen.
     window.memprofPlot = { counts: rendered.counts, layout, state: JSON.parse(JSON.stringify(state)) };

@@ -1,7 +1,7 @@
 // The HTML report: one self-contained file (no network: everything inline, and a Content-Security-
-// Policy that forbids loading anything) holding the data as JSON, the chart drawn once as SVG (shown
-// even without scripts), and a script that redraws it when the view changes: render.ts and client.ts,
-// compiled, bundled here with the modules they require by a small module loader.
+// Policy that forbids loading anything) holding the data as JSON (in columns: page-data.ts), the chart
+// drawn once as SVG (shown even without scripts), and a script that redraws it when the view changes:
+// render.ts and client.ts, compiled, bundled here with the modules they require by a small module loader.
 //
 // The .dat is untrusted: the SVG escapes all text (render.ts), the JSON is embedded with `<`, `>`, `&`
 // and line separators as \u escapes (it can never close its <script> element), the title is escaped,
@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { PlotData } from './model';
+import { encodePageData } from './page-data';
 import { renderSvg, type ViewOptions } from './render';
 import { escapeXml } from './svg/format';
 
@@ -119,7 +120,7 @@ export function htmlPage(data: PlotData, view: ViewOptions): string {
 <div id="selection" hidden></div>
 </main>
 <div id="tooltip" hidden></div>
-<script type="application/json" id="memprof-data">${scriptJson(data)}</script>
+<script type="application/json" id="memprof-data">${scriptJson(encodePageData(data))}</script>
 <script type="application/json" id="memprof-view">${scriptJson(initial)}</script>
 <script>${script}</script>
 </body>

@@ -2,7 +2,14 @@
 // seconds from each file's start, the profiled calls placed on their process' line, colours, legend
 // labels and the rows of the flame view. Plain data (JSON), so the HTML report can carry it and redraw
 // it in the browser with the same renderer (render.ts) as the SVG and PNG outputs.
-import type { DatFile, FuncRecord, MemSample } from '../record/dat';
+//
+// Big recordings are decimated here, to a budget of points for all series together (the HTML page
+// carries them): each series keeps its first, lowest, highest and last sample per time bucket
+// (envelope.ts), so every peak is a real sample, kept exactly. Calls are all kept.
+import type { DatFile, FuncRecord } from '../record/dat';
+import { SampleEnvelope, sharePoints } from './envelope';
+import { assignRows } from './flame-rows';
+import { recordingOf, type PlotRecording } from './recording';
 
 export interface SeriesData {
   id: number;
@@ -17,6 +24,13 @@ export interface SeriesData {
   time: number[];
   /** MiB measured at each time. */
   memory: number[];
+  /**
+   * Present when the series had more samples than its share of the points: how many, the width of
+   * the time buckets it was cut into (`time` and `memory` hold each bucket's first, lowest, highest
+   * and last sample), and each bucket's mean time and memory and number of samples, in time order:
+   * a least-squares slope fitted to those, weighted, is the slope of all the samples.
+   */
+  decimated?: { samples: number; bucketSeconds: number; means: { time: number[]; memory: number[]; samples: number[] } };
 }
 
 export interface FunctionData {
@@ -75,7 +89,16 @@ export interface PlotData {
 export interface ModelOptions {
   /** Overrides the title (default: the command line, or a summary for several files). */
   title?: string;
+  /** The most sample points all series together keep (default POINT_BUDGET). */
+  maxPoints?: number;
 }
+
+/**
+ * Points kept for all series together: about 12 bytes each in the HTML page (page-data.ts), so about
+ * 5 MB, within its 10 MB budget beside the calls, the script and the picture; 100,000 points per
+ * series for three series, a bucket per pixel column at 100x zoom.
+ */
+export const POINT_BUDGET = 400_000;
 
 /** Line colours: the recorded process in near-black (first file), children in muted hues. */
 export const MEM_COLORS = ['#202020', '#1f4e9c', '#9c1f4e', '#4e7a1f', '#6b3fa0', '#8a5a14'];
@@ -94,10 +117,6 @@ export function functionLabel(name: string): string {
   return name.startsWith('__main__.') && name.length > '__main__.'.length ? name.slice('__main__.'.length) : name;
 }
 
-function sortedSamples(samples: readonly MemSample[]): MemSample[] {
-  return [...samples].sort((a, b) => a.time - b.time);
-}
-
 const round = (value: number, digits: number): number => {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
@@ -108,32 +127,8 @@ function baseName(path: string): string {
 }
 
 /** Start of a file: its first MEM sample (files without one are refused before this). */
-function fileStart(file: DatFile): number {
-  let start = Infinity;
-  for (const sample of file.mem) start = Math.min(start, sample.time);
-  return Number.isFinite(start) ? start : 0;
-}
-
-/**
- * Rows in a flame band: each call goes to its nesting level if that row is free over its time span,
- * else to the next free row above. Concurrent async calls (which the level counts, but which may
- * end in any order) and files without levels (old mprof) never overlap this way.
- */
-function assignRows(calls: CallData[]): number {
-  const order = [...calls].sort((a, b) => a.level - b.level || a.entryTime - b.entryTime || b.exitTime - a.exitTime);
-  const rows: Array<Array<[number, number]>> = [];
-  for (const call of order) {
-    let row = call.level;
-    for (;;) {
-      const taken = rows[row] ?? [];
-      const clash = taken.some(([entry, exit]) => call.entryTime < exit && entry < call.exitTime || (call.entryTime === entry && call.exitTime === exit));
-      if (!clash) break;
-      row++;
-    }
-    (rows[row] ??= []).push([call.entryTime, call.exitTime]);
-    call.row = row;
-  }
-  return Math.max(1, rows.length);
+function fileStart(file: PlotRecording): number {
+  return Number.isFinite(file.mem.firstTime) ? file.mem.firstTime : 0;
 }
 
 /** Nesting levels for calls from files without them: the number of calls of the process still open. */
@@ -149,15 +144,30 @@ function inferLevels(calls: Array<FuncRecord & { level?: number }>): Map<FuncRec
   return levels;
 }
 
-function commonTitle(files: readonly DatFile[]): string {
+function commonTitle(files: readonly PlotRecording[]): string {
   if (files.length === 1) return files[0].cmdline ?? baseName(files[0].filename);
   const commands = [...new Set(files.map((file) => file.cmdline ?? ''))];
   if (commands.length === 1 && commands[0] !== '') return `${commands[0]} (${files.length} recordings)`;
   return `${files.length} recordings`;
 }
 
-/** Builds what the plot shows from recordings that have MEM samples (callers check with requireSamples). */
-export function buildPlotData(files: readonly DatFile[], options: ModelOptions = {}): PlotData {
+/** Each series' share of the points, by envelope: what it has, or an equal part of what is left. */
+function pointShares(files: readonly PlotRecording[], maxPoints: number): Map<SampleEnvelope, number> {
+  const envelopes = files.flatMap((file) => [file.mem, ...file.children.values()]);
+  const shares = sharePoints(
+    envelopes.map((envelope) => envelope.pointBound()),
+    maxPoints,
+  );
+  return new Map(envelopes.map((envelope, index) => [envelope, shares[index]]));
+}
+
+/**
+ * Builds what the plot shows from recordings that have MEM samples (callers check with
+ * requireSamples): read whole (DatFile) or as a stream (PlotRecording, plot/recording.ts).
+ */
+export function buildPlotData(inputs: ReadonlyArray<DatFile | PlotRecording>, options: ModelOptions = {}): PlotData {
+  const files = inputs.map((input) => (input.mem instanceof SampleEnvelope ? (input as PlotRecording) : recordingOf(input as DatFile)));
+  const shares = pointShares(files, options.maxPoints ?? POINT_BUDGET);
   const several = files.length > 1;
   const series: SeriesData[] = [];
   const infos: FileInfo[] = [];
@@ -184,17 +194,25 @@ export function buildPlotData(files: readonly DatFile[], options: ModelOptions =
     const name = baseName(file.filename);
     infos.push({ name, cmdline: file.cmdline, start });
     const prefix = several ? `#${fileIndex + 1} ` : '';
-    const toSeries = (kind: SeriesData['kind'], samples: readonly MemSample[], label: string, color: string, pid?: number): SeriesData => {
-      const sorted = sortedSamples(samples);
+    const toSeries = (kind: SeriesData['kind'], samples: SampleEnvelope, label: string, color: string, pid?: number): SeriesData => {
+      const points = samples.points(shares.get(samples));
       const entry: SeriesData = {
         id: series.length,
         file: fileIndex,
         kind,
         label,
         color,
-        time: sorted.map((sample) => round(sample.time - start, 4)),
-        memory: sorted.map((sample) => round(sample.mib, 4)),
+        time: points.time.map((time) => round(time - start, 4)),
+        memory: points.memory.map((mib) => round(mib, 4)),
       };
+      if (points.bucketSeconds !== undefined && points.means) {
+        const { means } = points;
+        entry.decimated = {
+          samples: samples.count,
+          bucketSeconds: points.bucketSeconds,
+          means: { time: means.time.map((time) => round(time - start, 4)), memory: means.memory.map((mib) => round(mib, 4)), samples: means.samples },
+        };
+      }
       if (pid !== undefined) entry.pid = pid;
       for (const time of entry.time) extend(time);
       series.push(entry);
@@ -221,7 +239,7 @@ export function buildPlotData(files: readonly DatFile[], options: ModelOptions =
       if (!line) {
         // CHLDFUNC lines of a process recorded without --multiprocess: no memory line to sit on, so
         // its markers are drawn alone, at the memory that process measured.
-        line = toSeries('markers', [], `${prefix}pid ${pid} (markers only)`, CHILD_COLORS[childColor++ % CHILD_COLORS.length], pid);
+        line = toSeries('markers', new SampleEnvelope(), `${prefix}pid ${pid} (markers only)`, CHILD_COLORS[childColor++ % CHILD_COLORS.length], pid);
       }
       const group = flameGroups.length;
       const levels = inferLevels(records);

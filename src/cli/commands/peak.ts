@@ -1,7 +1,7 @@
 // `memprof peak [--func <name>] [<index|file>...]`: the peak of each recording, as `mprof peak` prints it.
-import { DatError, damageWarning, readDat, requireSamples } from '../../record/dat';
+import { DatError, damageWarning, requireSamples } from '../../record/dat';
 import { newestProfile, resolveProfiles } from '../../record/housekeeping';
-import { peakSummary } from '../../record/peak';
+import { readPeakSummary } from '../../record/peak';
 import { HELP_OPTION, type Command, type Io } from '../command';
 
 function peak(positionals: readonly string[], func: string | undefined, io: Io): number {
@@ -10,12 +10,10 @@ function peak(positionals: readonly string[], func: string | undefined, io: Io):
   let status = 0;
   for (const file of files) {
     try {
-      const dat = readDat(file.startsWith('/') ? file : `${io.cwd}/${file}`);
-      dat.filename = file;
-      const warning = damageWarning(dat);
+      const { scan, summary } = readPeakSummary(file.startsWith('/') ? file : `${io.cwd}/${file}`, file, func);
+      const warning = damageWarning(scan);
       if (warning) io.stderr.write(`memprof: warning: ${warning}\n`);
-      requireSamples(dat);
-      const summary = peakSummary(dat, func);
+      requireSamples(scan);
       io.stdout.write(summary.text);
       if (!summary.found) {
         const known = summary.functions.length > 0 ? `; it has ${summary.functions.join(', ')}` : '; it has no FUNC markers';

@@ -1,6 +1,8 @@
 // The memory curves: one line per series (with a mark per sample when they are few), its least-
 // squares slope, and its peak in the window: mprof's dashed cross and a label for a recorded
-// process, a small mark for a child.
+// process, a small mark for a child. A series the model decimated is drawn from the points it kept
+// (each time bucket's first, lowest, highest and last sample): its peak is exact, and its slope is
+// fitted to the buckets' means, weighted by their samples, as it would be to all the samples.
 import type { SeriesData } from '../model';
 import { formatMiB, px, textElement } from './format';
 import type { Box } from './layout';
@@ -23,27 +25,47 @@ export interface DrawnSeries {
   slopes: Map<number, number>;
 }
 
-/** Least-squares line m = a + b t; undefined with fewer than two distinct times. */
-export function leastSquares(t: readonly number[], m: readonly number[]): { slope: number; intercept: number } | undefined {
-  const n = t.length;
-  if (n < 2) return undefined;
+/**
+ * Least-squares line m = a + b t, each point counted `weights[i]` times (once without weights);
+ * undefined with fewer than two points or distinct times.
+ */
+export function leastSquares(t: readonly number[], m: readonly number[], weights?: readonly number[]): { slope: number; intercept: number } | undefined {
+  if (t.length < 2) return undefined;
+  let n = 0;
   let st = 0;
   let sm = 0;
-  for (let i = 0; i < n; i++) {
-    st += t[i];
-    sm += m[i];
+  for (let i = 0; i < t.length; i++) {
+    const w = weights ? weights[i] : 1;
+    n += w;
+    st += w * t[i];
+    sm += w * m[i];
   }
   const mt = st / n;
   const mm = sm / n;
   let stt = 0;
   let stm = 0;
-  for (let i = 0; i < n; i++) {
-    stt += (t[i] - mt) ** 2;
-    stm += (t[i] - mt) * (m[i] - mm);
+  for (let i = 0; i < t.length; i++) {
+    const w = weights ? weights[i] : 1;
+    stt += w * (t[i] - mt) ** 2;
+    stm += w * (t[i] - mt) * (m[i] - mm);
   }
   if (!(stt > 0)) return undefined;
   const slope = stm / stt;
   return { slope, intercept: mm - slope * mt };
+}
+
+/**
+ * The least-squares line of the samples from..to: of all of them, or for a decimated series, of its
+ * buckets' means in the window weighted by their samples (the same line, to the spread within buckets).
+ */
+function fitInWindow(series: SeriesData, from: number, to: number, view: View): { slope: number; intercept: number } | undefined {
+  if (!series.decimated) return leastSquares(series.time.slice(from, to + 1), series.memory.slice(from, to + 1));
+  const { time, memory, samples } = series.decimated.means;
+  let first = 0;
+  while (first < time.length && time[first] < view.t0) first++;
+  let last = time.length - 1;
+  while (last >= first && time[last] > view.t1) last--;
+  return leastSquares(time.slice(first, last + 1), memory.slice(first, last + 1), samples.slice(first, last + 1));
 }
 
 /**
@@ -96,7 +118,8 @@ export function drawSeries(view: View, scales: Scales, plot: Box): DrawnSeries {
       `<g class="series series-${series.kind}" data-series="${series.id}">` +
         `<path class="series-line" d="${path}" fill="none" stroke="${series.color}" stroke-width="${series.kind === 'mem' ? 1.8 : 1.4}" stroke-linejoin="round"/>`,
     );
-    if (to - from + 1 <= plot.w / 5) {
+    // A mark per sample: only where every sample is there (a decimated series keeps some of them).
+    if (!series.decimated && to - from + 1 <= plot.w / 5) {
       const dots = [];
       for (let i = from; i <= to; i++) dots.push(`M${px(toX(series.time[i]) - 2.5)} ${px(toY(series.memory[i]))}h5M${px(toX(series.time[i]))} ${px(toY(series.memory[i]) - 2.5)}v5`);
       curves.push(`<path class="samples" d="${dots.join('')}" stroke="${series.color}" stroke-width="1.1" fill="none"/>`);
@@ -107,7 +130,7 @@ export function drawSeries(view: View, scales: Scales, plot: Box): DrawnSeries {
     for (let i = from; i <= to; i++) if (series.memory[i] > series.memory[peak]) peak = i;
     peaks.set(series.id, { time: series.time[peak], memory: series.memory[peak] });
     if (!view.slope) continue;
-    const fit = leastSquares(series.time.slice(from, to + 1), series.memory.slice(from, to + 1));
+    const fit = fitInWindow(series, from, to, view);
     if (!fit) continue;
     slopes.set(series.id, fit.slope);
     const ta = series.time[from];
