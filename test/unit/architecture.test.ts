@@ -15,13 +15,17 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   runtime: ['shared'],
   // The recording-marker writer measures pss/uss like the recorder: through the /proc leaf.
   reporters: ['runtime', 'shared', 'record/proc/reads', 'record/proc/scans'],
-  record: ['shared'],
+  // The recorder names the folder of the heap profiles the way their writer and readers do.
+  record: ['shared', 'heap-sampling/profile-format'],
   plot: ['record', 'shared'],
   api: ['runtime', 'reporters', 'record', 'shared'],
   testing: ['api', 'runtime', 'shared'],
-  hooks: ['instrument', 'runtime', 'shared', '(entry)'],
+  // The hook starts the heap sampler in every thread it loads in (memprof run --heap-sampling).
+  hooks: ['instrument', 'runtime', 'shared', 'heap-sampling', '(entry)'],
+  // Runs inside the profiled program, in every thread: V8's sampling heap profiler and its files.
+  'heap-sampling': ['shared'],
   integrations: ['hooks', 'instrument', 'runtime', 'testing', 'shared'],
-  cli: ['record', 'plot', 'shared', 'runtime/metric-names'],
+  cli: ['record', 'plot', 'shared', 'runtime/metric-names', 'heap-sampling/profile-format'],
 };
 
 /** Modules a folder may not reach even inside an allowed folder. */

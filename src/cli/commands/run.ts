@@ -2,7 +2,7 @@
 import { recordCommand } from '../../record/run';
 import type { Command } from '../command';
 import { UsageError } from '../errors';
-import { RECORDING_OPTIONS, recordOptions } from '../recording-options';
+import { HEAP_SAMPLING_OPTIONS, heapSamplingOptions, RECORDING_OPTIONS, recordOptions } from '../recording-options';
 import { attachTo } from './attach';
 
 export const runCommand: Command = {
@@ -12,10 +12,14 @@ export const runCommand: Command = {
   description: `Runs <command> and records its memory over time, like Python's \`mprof run\`, into
 mprofile_<YYYYMMDDhhmmss>.dat (mprof's format: \`mprof plot\` and \`memprof peak\` read it). A Node
 script (.js, .ts, ...) is run with this Node. Node processes, children included, get memprof's load
-hook: each call of a function marked with profile adds a FUNC marker (and still prints its table).`,
+hook: each call of a function marked with profile adds a FUNC marker (and still prints its table).
+With --heap-sampling (or --sampling-interval, --heap-live), each Node process and thread also writes
+its allocations by stack into mprofile_<...>.heapprofiles/, at exit and on \`memprof snapshot <pid>\`:
+\`memprof plot --allocations\` draws them, \`memprof export --pprof\` converts them.`,
   optionsHeading: 'Options (before the command):',
   options: [
     ...RECORDING_OPTIONS,
+    ...HEAP_SAMPLING_OPTIONS,
     { name: 'hook', negatable: true, description: "do not give node processes memprof's load hook" },
     { name: 'exit-code', short: 'E', description: 'accepted for mprof compatibility: the exit code is always passed on' },
     { name: 'attach', short: 'a' }, // mprof's `run -a <pid>`: attach
@@ -26,6 +30,6 @@ hook: each call of a function marked with profile adds a FUNC marker (and still 
   run: async ({ values, positionals }) => {
     if (positionals.length === 0) throw new UsageError('memprof run needs a command to run');
     if (values.attach) return attachTo(positionals, values);
-    return recordCommand(positionals, recordOptions(values));
+    return recordCommand(positionals, { ...recordOptions(values), heapSampling: heapSamplingOptions(values) });
   },
 };
