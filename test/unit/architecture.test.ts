@@ -17,7 +17,10 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   reporters: ['runtime', 'shared', 'record/proc/reads', 'record/proc/scans'],
   // The recorder names the folder of the heap profiles the way their writer and readers do.
   record: ['shared', 'heap-sampling/profile-format'],
-  plot: ['record', 'shared'],
+  // The flame graphs of allocations draw the profiles allocations/ reads.
+  plot: ['record', 'shared', 'allocations', 'heap-sampling/profile-format'],
+  // memprof's side of the heap profiles: reading them, source maps, pprof.
+  allocations: ['shared', 'record', 'heap-sampling/profile-format'],
   api: ['runtime', 'reporters', 'record', 'shared'],
   testing: ['api', 'runtime', 'shared'],
   // The hook starts the heap sampler in every thread it loads in (memprof run --heap-sampling).
@@ -25,7 +28,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // Runs inside the profiled program, in every thread: V8's sampling heap profiler and its files.
   'heap-sampling': ['shared'],
   integrations: ['hooks', 'instrument', 'runtime', 'testing', 'shared'],
-  cli: ['record', 'plot', 'shared', 'runtime/metric-names', 'heap-sampling/profile-format'],
+  cli: ['record', 'plot', 'shared', 'allocations', 'runtime/metric-names', 'heap-sampling/profile-format'],
 };
 
 /** Modules a folder may not reach even inside an allowed folder. */
