@@ -176,3 +176,17 @@ export function readAllocationProfile(path: string): AllocationProfile {
   }
   return { path, meta, frames, nodes, totalBytes, totalSamples };
 }
+
+/**
+ * One profile per thread: the last one written. A thread's profiles are cumulative (allocated) or
+ * states (live): adding a snapshot to the profile written at exit would count its samples twice.
+ */
+export function latestPerThread(profiles: readonly AllocationProfile[]): AllocationProfile[] {
+  const latest = new Map<string, AllocationProfile>();
+  for (const profile of profiles) {
+    const key = `${profile.meta.pid}:${profile.meta.threadId}`;
+    const seen = latest.get(key);
+    if (!seen || profile.meta.writtenAt > seen.meta.writtenAt) latest.set(key, profile);
+  }
+  return [...latest.values()];
+}
