@@ -12,6 +12,8 @@ export const TARGETS = {
   startupUnmarkedWarm: 1.1,
   /** Heap growth allowed between the 1,000th and the last call of the long-running loop. */
   longRunningGrowthBytes: 1 * MIB,
+  /** The workload under V8's sampling heap profiler at the default interval (issue 16). */
+  heapSampling: 1.1,
 };
 
 export interface Verdicts {
@@ -23,6 +25,7 @@ export interface Verdicts {
   usageExact: boolean;
   /** A profiled loop that allocates nothing is reported as (at most 16 bytes of) nothing. */
   silentLoop: boolean;
+  heapSampling: boolean;
 }
 
 export function verdicts(results: BenchResults): Verdicts {
@@ -33,6 +36,7 @@ export function verdicts(results: BenchResults): Verdicts {
     boundedMemory: results.ownMemory.growthBytes <= TARGETS.longRunningGrowthBytes,
     usageExact: Math.abs(results.ownMemory.finalEntryErrorBytes) <= MIB,
     silentLoop: Math.abs(results.invisibility.spinLaterMedianBytes) <= 16,
+    heapSampling: results.workload.heapSamplingSlowdown.median <= TARGETS.heapSampling,
   };
 }
 
@@ -101,6 +105,11 @@ function lines(results: BenchResults): Line[] {
       'workload (JSON + strings, a few MiB): profiled / plain',
       workload.slowdown,
       `${duration(workload.plainNs)} -> ${duration(workload.profiledNs)}`,
+    ),
+    ratioLine(
+      'workload under the sampling heap profiler (--heap-sampling): sampled / plain',
+      workload.heapSamplingSlowdown,
+      `default interval; target <= ${TARGETS.heapSampling}x: ${verdict(v.heapSampling)}; ${duration(workload.plainNs)} -> ${duration(workload.heapSampledNs)}`,
     ),
     ratioLine(
       'long-running handler (small JSON request): profiled / plain',
@@ -210,7 +219,7 @@ export function resultsMarkdown(results: BenchResults): string {
   out.push(
     '',
     `Workload: ${bytes(workload.documentBytes)} of JSON, ${num(workload.records)} records, ${num(workload.readsPerCall)} samples per call: ` +
-      `plain ${duration(workload.plainNs)}, profiled ${duration(workload.profiledNs)}.`,
+      `plain ${duration(workload.plainNs)}, profiled ${duration(workload.profiledNs)}, under the sampling heap profiler ${duration(workload.heapSampledNs)}.`,
     '',
     `### Start-up (${startup.modules} modules, CPU time of each run, ${startup.rounds} interleaved rounds)`,
     '',

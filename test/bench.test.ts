@@ -30,6 +30,7 @@ test('npm run bench -- --quick runs every section and prints the side-by-side ra
     String.raw`heap sample cost / v8\.getHeapStatistics\(\) read\s+${figure}\s+target <= 1\.5x: (met|MISSED)`,
     String.raw`heap sample cost / memprof's heap read\s+${figure}`,
     String.raw`workload \(JSON \+ strings, a few MiB\): profiled / plain\s+${figure}`,
+    String.raw`workload under the sampling heap profiler \(--heap-sampling\): sampled / plain\s+${figure}\s+default interval; target <= 1\.1x: (met|MISSED)`,
     String.raw`long-running handler \(small JSON request\): profiled / plain\s+${figure}`,
     String.raw`start-up, \d+ unmarked modules, warm cache: hook / plain\s+${figure}\s+target <= 1\.1x: (met|MISSED)`,
     String.raw`start-up, \d+ unmarked modules, cold cache: hook / plain\s+${figure}`,

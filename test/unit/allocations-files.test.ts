@@ -3,7 +3,7 @@
 // reading and checking a profile, source maps, line data, and `memprof snapshot`'s signal mask.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHARE_ENV } from 'node:worker_threads';
@@ -16,6 +16,8 @@ import { latestPerThread, readAllocationProfile } from '../../src/allocations/pr
 import { mapFrame, loadSourceMap } from '../../src/allocations/source-maps';
 import { readCallDocuments, sumLines } from '../../src/allocations/line-data';
 import { catchesSignal } from '../../src/allocations/snapshot-request';
+import { HEAP_SAMPLING_ENV } from '../../src/shared/record-channel';
+import { ROOT } from '../helpers';
 
 function withFolder(run: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'memprof-unit-allocations-'));
@@ -206,4 +208,10 @@ test("memprof snapshot asks only processes that catch the signal (SigCgt of /pro
   assert.equal(catchesSignal('SigCgt:\t0000000000004202\n', 'SIGUSR2'), false);
   assert.equal(catchesSignal('SigCgt:\t0000000000400000\n', 'SIGURG'), true);
   assert.equal(catchesSignal('Name:\tnode\n', 'SIGUSR2'), false);
+});
+
+test("the hook's one line starts the sampler only when the recording channel's folder variable is set", () => {
+  const register = readFileSync(join(ROOT, 'src', 'hooks', 'register.ts'), 'utf8');
+  // Without it, the hook loads nothing more than before (programs not sampled start as they did).
+  assert.match(register, new RegExp(`if \\(process\\.env\\.${HEAP_SAMPLING_ENV.folder}\\) \\(require\\('\\.\\./heap-sampling'\\)`));
 });
