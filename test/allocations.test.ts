@@ -218,6 +218,37 @@ test('memprof snapshot <pid>: snapshots of the process and its worker thread; a 
   assert.deepEqual(finals.map((profile) => [profile.meta.threadId, profile.meta.reason]), [[0, 'signal'], [1, 'main-thread-exit']]);
 });
 
+test('without memprof run: the environment turns sampling on; line data and heap samples in one pprof profile', () => {
+  const dir = project();
+  const run = spawnSync(process.execPath, ['-r', join(ROOT, 'register'), 'marked.js'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '', MEMPROF_HEAP_PROFILES: join(dir, 'heap'), MEMPROF_FORMAT: 'json', MEMPROF_OUTPUT: 'results.json' },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stderr, '', 'the folder is made');
+  assert.deepEqual(readdirSync(join(dir, 'heap')).map((name) => name.replace(/\d+/, 'N')), ['pid-N.heapprofile']);
+  const exported = memprof(['export', '--pprof', 'marked.pb.gz', '--lines', 'results.json', 'heap'], dir);
+  assert.equal(exported.status, 0, exported.stderr);
+  const profile = Profile.decode(gunzipSync(readFileSync(join(dir, 'marked.pb.gz'))));
+  const text = (index: number | bigint) => profile.stringTable.strings[Number(index)];
+  assert.deepEqual(profile.sampleType.map((type) => text(type.type)), ['alloc_space', 'line_alloc_space']);
+  const functions = new Map(profile.function.map((fn) => [Number(fn.id), fn]));
+  const locations = new Map(profile.location.map((location) => [Number(location.id), location]));
+  const leaf = (sample: (typeof profile.sample)[number]) => {
+    const line = locations.get(Number(sample.locationId[0]))!.line[0];
+    return `${text(functions.get(Number(line.functionId))!.name)}:${Number(line.line)}`;
+  };
+  const lineSamples = profile.sample.filter((sample) => Number(sample.value[1]) > 0).sort((a, b) => Number(b.value[1]) - Number(a.value[1]));
+  assert.equal(leaf(lineSamples[0]), 'fillCache:7', 'the cache.set line allocates the most');
+  assert.ok(Number(lineSamples[0].value[1]) > 1024 * 1024);
+  const sampled = profile.sample.filter((sample) => sample.locationId.some((id) => {
+    const line = locations.get(Number(id))!.line[0];
+    return text(functions.get(Number(line.functionId))!.name) === 'fillCache';
+  }));
+  assert.ok(sampled.reduce((sum, sample) => sum + Number(sample.value[0]), 0) > 1024 * 1024, 'the heap samples see fillCache too');
+});
+
 test('bad input: one line naming what is wrong, and the exit code', () => {
   const dir = tempDir();
   const cases: Array<[string[], number, RegExp]> = [

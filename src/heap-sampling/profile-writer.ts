@@ -1,7 +1,7 @@
 // Writes this thread's profile into the folder: the whole file under a temporary name, then renamed
 // over the final one, so that a reader (memprof plot, memprof snapshot waiting for it) never sees half
 // a file, and a later profile of the same thread replaces an earlier one whole.
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { primordials } from '../shared/primordials';
@@ -10,6 +10,7 @@ import { profileFileName, type HeapProfileDocument, type ProfileKind, type Write
 
 // Taken when the hook loads, before the program can replace them (a mocked fs, a faked clock).
 const write = writeFileSync;
+const makeFolder = mkdirSync;
 const rename = renameSync;
 const unlink = unlinkSync;
 const stringify = JSON.stringify;
@@ -49,6 +50,8 @@ export class ProfileWriter {
     const path = join(this.settings.folder, name);
     const temporary = join(this.settings.folder, `.${name}.${now()}.tmp`);
     try {
+      // memprof run makes it; a program given MEMPROF_HEAP_PROFILES by hand may not have.
+      makeFolder(this.settings.folder, { recursive: true });
       const { head, samples } = this.sampler.profile();
       const document: HeapProfileDocument = {
         memprof: {
