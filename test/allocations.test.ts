@@ -21,8 +21,8 @@ const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const ALLOCATIONS = join(FIXTURES, 'allocations');
 const tempDir = tempDirs('memprof-allocations-');
 
-function memprof(args: string[], cwd: string, timeout = 90_000) {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout, env: { ...process.env, NODE_OPTIONS: '' } });
+function memprof(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 90_000, env: { ...process.env, NODE_OPTIONS: '', ...env } });
 }
 
 /** A copy of the fixtures with the `shelf` package installed, as a project on disk would have it. */
@@ -247,6 +247,28 @@ test('without memprof run: the environment turns sampling on; line data and heap
     return text(functions.get(Number(line.functionId))!.name) === 'fillCache';
   }));
   assert.ok(sampled.reduce((sum, sample) => sum + Number(sample.value[0]), 0) > 1024 * 1024, 'the heap samples see fillCache too');
+});
+
+test("a program that replaced the methods memprof could call: every profile written, the program unchanged", () => {
+  const dir = project();
+  // Tables to a file: stdout is the program's own.
+  const hostile = memprof(['run', '--heap-sampling', '--sampling-interval', '16k', '-o', 'hostile.dat', process.execPath, join(FIXTURES, 'hermetic', 'hostile.js')], dir, {
+    MEMPROF_OUTPUT: join(dir, 'tables.txt'),
+  });
+  assert.equal(hostile.status, 0, hostile.stderr);
+  assert.deepEqual(hostile.stdout.trim().split('\n'), ['7-7-7 1000000', 'busy true', 'depth 105', 'pairs 9', 'caught expected failure', 'before resolve', 'later 1000041']);
+  const [profile] = profilesIn(join(dir, 'hostile.heapprofiles'));
+  assert.ok(profile.frames.some((frame) => frame.name === 'build'));
+  assert.ok(profile.meta.writtenAt > 1e12, 'the real clock, not the faked Date.now');
+
+  const workers = memprof(['run', '--heap-sampling', '--sampling-interval', '16k', '-o', 'workers.dat', process.execPath, 'hostile-workers.js'], dir);
+  assert.equal(workers.status, 0, workers.stderr);
+  assert.match(workers.stderr, /terminated 1/);
+  const names = readdirSync(join(dir, 'workers.heapprofiles')).map((name) => name.replace(/pid-\d+/, 'pid-N')).sort();
+  assert.deepEqual(names, ['pid-N-thread-1.heapprofile', 'pid-N-thread-1.snapshot-1.heapprofile', 'pid-N.heapprofile', 'pid-N.snapshot-1.heapprofile']);
+  const worker = profilesIn(join(dir, 'workers.heapprofiles')).find((entry) => entry.meta.threadId === 1 && entry.meta.snapshot === undefined)!;
+  assert.equal(worker.meta.reason, 'terminated');
+  assert.ok(worker.frames.some((frame) => frame.name === 'holdInWorker'));
 });
 
 test('bad input: one line naming what is wrong, and the exit code', () => {

@@ -1,21 +1,37 @@
 // Writes this thread's profile into the folder: the whole file under a temporary name, then renamed
 // over the final one, so that a reader (memprof plot, memprof snapshot waiting for it) never sees half
 // a file, and a later profile of the same thread replaces an earlier one whole.
-import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, renameSync, unlinkSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
-import { primordials } from '../shared/primordials';
+import { append, primordials } from '../shared/primordials';
 import type { HeapSampler } from './sampler';
 import { profileFileName, type HeapProfileDocument, type ProfileKind, type WriteReason } from './profile-format';
 
-// Taken when the hook loads, before the program can replace them (a mocked fs, a faked clock).
-const write = writeFileSync;
+// Taken when the hook loads, before the program can replace them (a mocked fs, a faked clock). The
+// writes go through memprof's captured openSync/writeSync: fs.writeFileSync calls the fs module's own
+// (replaceable) functions.
 const makeFolder = mkdirSync;
 const rename = renameSync;
 const unlink = unlinkSync;
-const stringify = JSON.stringify;
 const now = Date.now;
-const { stderrWrite } = primordials;
+const { BufferFrom, JSONStringify, fsCloseSync, fsOpenSync, fsWriteBytesSync, stderrWrite } = primordials;
+
+/** `text` into a new file, all of it. */
+function writeWhole(path: string, text: string): void {
+  const bytes = BufferFrom(text, 'utf8');
+  const fd = fsOpenSync(path, 'w');
+  try {
+    for (let done = 0; done < bytes.length; ) done += fsWriteBytesSync(fd, bytes, done, bytes.length - done);
+  } finally {
+    fsCloseSync(fd);
+  }
+}
+
+function copyOf(list: readonly string[]): string[] {
+  const copy: string[] = [];
+  for (let index = 0; index < list.length; index++) append(copy, list[index]);
+  return copy;
+}
 
 export interface WriterSettings {
   folder: string;
@@ -26,7 +42,7 @@ export interface WriterSettings {
 export class ProfileWriter {
   private readonly startedAt = now();
   /** As the program was started: the program may rewrite process.argv (argument parsers do). */
-  private readonly argv = [...process.argv];
+  private readonly argv = copyOf(process.argv);
   private snapshots = 0;
   private failed = false;
 
@@ -47,8 +63,9 @@ export class ProfileWriter {
   private write(reason: WriteReason, snapshot: number | undefined): string | undefined {
     if (this.failed) return undefined;
     const name = profileFileName({ pid: process.pid, threadId, snapshot });
-    const path = join(this.settings.folder, name);
-    const temporary = join(this.settings.folder, `.${name}.${now()}.tmp`);
+    // Not path.join: it runs Array methods, which the program may have replaced.
+    const path = `${this.settings.folder}/${name}`;
+    const temporary = `${this.settings.folder}/.${name}.${now()}.tmp`;
     try {
       // memprof run makes it; a program given MEMPROF_HEAP_PROFILES by hand may not have.
       makeFolder(this.settings.folder, { recursive: true });
@@ -71,7 +88,7 @@ export class ProfileWriter {
         head,
         samples,
       };
-      write(temporary, stringify(document));
+      writeWhole(temporary, JSONStringify(document));
       rename(temporary, path);
       return path;
     } catch (error) {

@@ -10,7 +10,11 @@
 // nameless at the end.
 import { Session } from 'node:inspector';
 import { setImmediate, setTimeout } from 'node:timers';
+import { append, primordials } from '../shared/primordials';
 import type { ProfileKind, V8CallFrame, V8ProfileNode, V8Sample } from './profile-format';
+
+// The profile is read at exit and on signals, while the program's replaced methods are in place.
+const { SafeMap } = primordials;
 
 export interface SampledProfile {
   head: V8ProfileNode;
@@ -24,7 +28,7 @@ const nameless = (frame: V8CallFrame): boolean => frame.url === '' && frame.line
 
 export class HeapSampler {
   private readonly session = new Session();
-  private readonly frames = new Map<number, V8CallFrame>();
+  private readonly frames: Map<number, V8CallFrame> = new SafeMap();
 
   constructor(interval: number, kind: ProfileKind) {
     this.session.connect();
@@ -71,11 +75,13 @@ export class HeapSampler {
   }
 
   private walk(head: V8ProfileNode, visit: (node: V8ProfileNode) => void): void {
-    const pending = [head];
+    // A stack without Array methods.
+    const pending: V8ProfileNode[] = [head];
     while (pending.length > 0) {
-      const node = pending.pop()!;
+      const node = pending[pending.length - 1];
+      pending.length--;
       visit(node);
-      for (let index = 0; index < node.children.length; index++) pending.push(node.children[index]);
+      for (let index = 0; index < node.children.length; index++) append(pending, node.children[index]);
     }
   }
 

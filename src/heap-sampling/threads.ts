@@ -5,10 +5,13 @@
 // to write its profile first.
 import { clearTimeout, setTimeout } from 'node:timers';
 import { isMainThread, threadId } from 'node:worker_threads';
+import { primordials } from '../shared/primordials';
 import type { ProfileWriter } from './profile-writer';
 
-// Taken when the hook loads: a program's fake clock or timers must not stop an exit or a terminate().
+// Taken when the hook loads: a program's fake clock or timers must not stop an exit or a terminate(),
+// nor its replaced Map methods lose a worker.
 const now = Date.now;
+const { MathMax, SafeMap } = primordials;
 
 const CHANNEL_NAME = 'memprof:heap-sampling';
 
@@ -27,8 +30,8 @@ type Message =
 export class ThreadChannel {
   private readonly channel = new BroadcastChannel(CHANNEL_NAME);
   /** Main thread: the worker threads running a sampler. */
-  private readonly workers = new Set<number>();
-  private readonly waiting = new Map<number, () => void>();
+  private readonly workers: Map<number, true> = new SafeMap();
+  private readonly waiting: Map<number, () => void> = new SafeMap();
   private requests = 0;
 
   constructor(private readonly writer: ProfileWriter) {
@@ -54,7 +57,7 @@ export class ThreadChannel {
     this.post({ type: 'final-all', written });
     const deadline = now() + WORKER_ANSWER_MS;
     for (let seen = 0; seen < this.workers.size && now() < deadline; seen = Atomics.load(count, 0)) {
-      Atomics.wait(count, 0, seen, Math.max(1, deadline - now()));
+      Atomics.wait(count, 0, seen, MathMax(1, deadline - now()));
     }
   }
 
@@ -82,7 +85,7 @@ export class ThreadChannel {
   private receive(message: Message): void {
     switch (message.type) {
       case 'hello':
-        if (isMainThread) this.workers.add(message.threadId);
+        if (isMainThread) this.workers.set(message.threadId, true);
         break;
       case 'bye':
         this.workers.delete(message.threadId);

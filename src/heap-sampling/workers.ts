@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import type * as WorkerThreads from 'node:worker_threads';
+import { append, primordials } from '../shared/primordials';
 import { HEAP_SAMPLING_ENV } from '../shared/record-channel';
 import type { HeapSamplingSettings } from './settings';
 import type { ThreadChannel } from './threads';
@@ -15,6 +16,9 @@ import type { ThreadChannel } from './threads';
 const REGISTER_ENTRY = join(__dirname, '..', '..', '..', 'register', 'index.js');
 
 const WRAPPED = Symbol.for('memprof.heap-sampling.worker');
+
+// A Worker is made while the program runs, its replaced methods in place: memprof's copies only.
+const { ArrayPrototypeIndexOf, PromisePrototypeThen, ReflectApply, StringPrototypeIncludes } = primordials;
 
 // The module's own exports object (an `import * as` would be a copy): replacing Worker there is what
 // the program's later `require('node:worker_threads').Worker` reads.
@@ -32,19 +36,25 @@ function samplingEnvironment(settings: HeapSamplingSettings): Record<string, str
   };
 }
 
-const loadsHook = (nodeOptions: string | undefined): boolean => nodeOptions !== undefined && nodeOptions.includes(REGISTER_ENTRY);
+const loadsHook = (nodeOptions: string | undefined): boolean => typeof nodeOptions === 'string' && StringPrototypeIncludes(nodeOptions, REGISTER_ENTRY);
+
+const REQUIRE_HOOK = `--require ${JSON.stringify(REGISTER_ENTRY)}`;
 
 /** The worker's options, changed only where the hook would otherwise not load in it. */
 export function withHook(options: WorkerOptions | undefined, settings: HeapSamplingSettings, parentNodeOptions: string | undefined): WorkerOptions | undefined {
   const env = options?.env;
   if (env !== undefined && env !== null && typeof env === 'object') {
     if (loadsHook(env.NODE_OPTIONS) && env[HEAP_SAMPLING_ENV.folder]) return options;
-    const nodeOptions = loadsHook(env.NODE_OPTIONS) ? env.NODE_OPTIONS : [env.NODE_OPTIONS, `--require ${JSON.stringify(REGISTER_ENTRY)}`].filter(Boolean).join(' ');
+    const nodeOptions = loadsHook(env.NODE_OPTIONS) ? env.NODE_OPTIONS : env.NODE_OPTIONS ? `${env.NODE_OPTIONS} ${REQUIRE_HOOK}` : REQUIRE_HOOK;
     return { ...options, env: { ...env, ...samplingEnvironment(settings), NODE_OPTIONS: nodeOptions } };
   }
   const execArgv = options?.execArgv;
-  if (execArgv && !loadsHook(parentNodeOptions) && !execArgv.includes(REGISTER_ENTRY)) {
-    return { ...options, execArgv: [...execArgv, '--require', REGISTER_ENTRY] };
+  if (execArgv && !loadsHook(parentNodeOptions) && ArrayPrototypeIndexOf(execArgv as string[], REGISTER_ENTRY) < 0) {
+    const withRequire: string[] = [];
+    for (let index = 0; index < execArgv.length; index++) append(withRequire, execArgv[index]);
+    append(withRequire, '--require');
+    append(withRequire, REGISTER_ENTRY);
+    return { ...options, execArgv: withRequire };
   }
   return options;
 }
@@ -55,18 +65,21 @@ export function wrapWorkers(settings: HeapSamplingSettings, channel: ThreadChann
   const parentNodeOptions = process.env.NODE_OPTIONS;
   const Wrapped = new Proxy(Original, {
     construct(target, args: unknown[], newTarget) {
-      const [filename, options, ...rest] = args;
-      return Reflect.construct(target, [filename, withHook(options as WorkerOptions | undefined, settings, parentNodeOptions), ...rest], newTarget);
+      // Only the options change; the arguments are not iterated (the program may have replaced that).
+      const changed: unknown[] = [];
+      for (let index = 0; index < args.length; index++) append(changed, index === 1 ? withHook(args[1] as WorkerOptions | undefined, settings, parentNodeOptions) : args[index]);
+      return Reflect.construct(target, changed, newTarget);
     },
     get(target, key, receiver) {
       return key === WRAPPED ? true : Reflect.get(target, key, receiver);
     },
   });
   const terminate = Original.prototype.terminate;
-  Original.prototype.terminate = function (this: WorkerThreads.Worker, ...args: []) {
+  Original.prototype.terminate = function (this: WorkerThreads.Worker) {
+    const args = arguments;
     // -1 once the worker has stopped: nothing to ask it then.
-    if (this.threadId < 0) return terminate.apply(this, args);
-    return channel.profileOfWorker(this.threadId).then(() => terminate.apply(this, args));
+    if (this.threadId < 0) return ReflectApply(terminate, this, args);
+    return PromisePrototypeThen(channel.profileOfWorker(this.threadId), () => ReflectApply(terminate, this, args));
   };
   Object.defineProperty(workerThreads, 'Worker', { value: Wrapped, writable: true, configurable: true, enumerable: true });
   // `import { Worker } from 'node:worker_threads'` reads a copy of the exports: bring it up to date.
