@@ -22,7 +22,8 @@ export interface Frame {
 
 /** memprof's own installation (dist/src/allocations/ is three levels down). */
 const MEMPROF_ROOT = join(__dirname, '..', '..', '..');
-const OWN_FOLDERS = ['dist', 'src', 'register'].map((folder) => join(MEMPROF_ROOT, folder) + sep);
+/** Its code, and its own dependencies (pirates, Babel: the hook's machinery). */
+const OWN_FOLDERS = ['dist', 'src', 'register', 'node_modules'].map((folder) => join(MEMPROF_ROOT, folder) + sep);
 
 /** A path for a V8 url: file: URLs become paths; paths, `node:` names and the rest stay as they are. */
 export function fileOfUrl(url: string): string {
