@@ -1,7 +1,8 @@
 // `memprof plot [options] [<index|file>...]`: draws recordings (mprof's `plot`) into an HTML report,
 // an SVG or a PNG (its options and help: commands/plot.ts). Thin: resolve the files, read them, build
-// the plot data, render, write. Known errors are one line on stderr and a non-zero exit (usage errors
-// propagate: exit 2 with the hint).
+// the plot data, render, write; with --allocations, the same for the flame graphs of the recordings'
+// heap profiles (src/plot/allocations). Known errors are one line on stderr and a non-zero exit (usage
+// errors propagate: exit 2 with the hint).
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { Io } from './command';
@@ -74,10 +75,10 @@ function outputFormat(output: string | undefined): PlotFormat {
 }
 
 /** Writes the picture; 0, or 1 after saying why it could not. */
-function writeOutput(target: string, content: string | Buffer | (() => string | Buffer), io: Io): number {
+function writeOutput(target: string, render: () => string | Buffer, io: Io): number {
   let bytes: string | Buffer;
   try {
-    bytes = typeof content === 'function' ? content() : content;
+    bytes = render();
   } catch (error) {
     if (!(error instanceof PngError)) throw error;
     io.stderr.write(`memprof: ${error.message}\n`);
