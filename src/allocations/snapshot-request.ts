@@ -69,7 +69,7 @@ function snapshotFiles(folder: string): Set<string> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface SnapshotOutcome {
-  /** New snapshot files (paths), main threads' and worker threads'. */
+  /** New snapshot files (paths), main threads' and worker threads' (written before their main thread's). */
   files: string[];
   /** Processes whose main thread wrote nothing in time (busy in synchronous code, or gone). */
   silent: number[];
@@ -95,8 +95,7 @@ export async function requestSnapshots(processes: readonly SampledProcess[], tim
     return name?.pid === pid && name.threadId === 0;
   });
   const deadline = Date.now() + timeoutMs;
+  // A main thread writes its snapshot once its worker threads have written theirs.
   while (Date.now() < deadline && !asked.every((entry) => answered(entry.pid))) await sleep(50);
-  // Worker threads answer from their own event loops, a little after their main thread.
-  await sleep(asked.length > 0 ? 200 : 0);
   return { files: fresh().sort(), silent: processes.filter((entry) => !answered(entry.pid)).map((entry) => entry.pid) };
 }

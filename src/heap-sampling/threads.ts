@@ -20,9 +20,8 @@ export const WORKER_ANSWER_MS = 2000;
 
 type Message =
   | { type: 'hello' | 'bye'; threadId: number }
-  | { type: 'snapshot' }
-  /** From the main thread as it exits: every worker writes, then adds 1 to `written[0]`. */
-  | { type: 'final-all'; written: SharedArrayBuffer }
+  /** From the main thread: every worker writes (a snapshot, or its profile as the process exits), then adds 1 to `written[0]`. */
+  | { type: 'snapshot' | 'final-all'; written: SharedArrayBuffer }
   /** From thread `from`, about to terminate worker `threadId`; answered by `written`. */
   | { type: 'final-one'; threadId: number; from: number; request: number }
   | { type: 'written'; to: number; request: number };
@@ -41,20 +40,25 @@ export class ThreadChannel {
     if (!isMainThread) this.post({ type: 'hello', threadId });
   }
 
-  /** Main thread: every worker thread writes a snapshot too. */
+  /**
+   * Main thread: every worker thread writes a snapshot too, before the main thread's own (whose file
+   * is what `memprof snapshot` waits for).
+   */
   snapshotWorkers(): void {
-    this.post({ type: 'snapshot' });
+    this.askWorkers('snapshot');
   }
 
-  /**
-   * Main thread, as the process ends: every worker writes its profile, and this waits for them (they
-   * answer from their own event loops) at most WORKER_ANSWER_MS.
-   */
+  /** Main thread, as the process ends: every worker writes its profile. */
   collectWorkerProfiles(): void {
+    this.askWorkers('final-all');
+  }
+
+  /** Asks every worker and waits for them (they answer from their own event loops) at most WORKER_ANSWER_MS. */
+  private askWorkers(type: 'snapshot' | 'final-all'): void {
     if (this.workers.size === 0) return;
     const written = new SharedArrayBuffer(4);
     const count = new Int32Array(written);
-    this.post({ type: 'final-all', written });
+    this.post({ type, written });
     const deadline = now() + WORKER_ANSWER_MS;
     for (let seen = 0; seen < this.workers.size && now() < deadline; seen = Atomics.load(count, 0)) {
       Atomics.wait(count, 0, seen, MathMax(1, deadline - now()));
@@ -91,11 +95,10 @@ export class ThreadChannel {
         this.workers.delete(message.threadId);
         break;
       case 'snapshot':
-        if (!isMainThread) this.writer.writeSnapshot();
-        break;
       case 'final-all': {
         if (isMainThread) break;
-        this.writer.writeFinal('main-thread-exit');
+        if (message.type === 'snapshot') this.writer.writeSnapshot();
+        else this.writer.writeFinal('main-thread-exit');
         const count = new Int32Array(message.written);
         Atomics.add(count, 0, 1);
         Atomics.notify(count, 0);
