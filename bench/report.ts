@@ -28,6 +28,8 @@ export const TARGETS = {
   /** The recorder on 20 children at 100 Hz: samples per second reached, and its CPU, % of one core. */
   recorderSamplesPerSecond: 95,
   recorderCpuPercent: 5,
+  /** The workload under V8's sampling heap profiler at the default interval (issue 16). */
+  heapSampling: 1.1,
 };
 
 export interface Verdicts {
@@ -50,6 +52,7 @@ export interface Verdicts {
   bigPeaksExact: boolean;
   recorderRate: boolean;
   recorderCpu: boolean;
+  heapSampling: boolean;
 }
 
 export function verdicts(results: BenchResults): Verdicts {
@@ -70,6 +73,7 @@ export function verdicts(results: BenchResults): Verdicts {
     bigPeaksExact: results.bigRecording.peak.exact && results.bigRecording.plot.exact,
     recorderRate: results.recorderScale.memprof.samplesPerSecond.median >= TARGETS.recorderSamplesPerSecond,
     recorderCpu: results.recorderScale.memprof.cpuPercent.median <= TARGETS.recorderCpuPercent,
+    heapSampling: results.workload.heapSamplingSlowdown.median <= TARGETS.heapSampling,
   };
 }
 
@@ -191,6 +195,11 @@ function lines(results: BenchResults): Line[] {
     ),
     ratioLine("seed service's test1 under memprof run --lines: profiled / plain", timeline.lines, `${duration(timeline.linesNs)}`),
     ratioLine(
+      'workload under the sampling heap profiler (--heap-sampling): sampled / plain',
+      workload.heapSamplingSlowdown,
+      `default interval; target <= ${TARGETS.heapSampling}x: ${verdict(v.heapSampling)}; ${duration(workload.plainNs)} -> ${duration(workload.heapSampledNs)}`,
+    ),
+    ratioLine(
       'long-running handler (small JSON request): profiled / plain',
       ownMemory.slowdown,
       `${duration(ownMemory.plainNsPerCall)} -> ${duration(ownMemory.profiledNsPerCall)} per call, table included`,
@@ -299,7 +308,7 @@ export function resultsMarkdown(results: BenchResults): string {
   out.push(
     '',
     `Workload: ${bytes(workload.documentBytes)} of JSON, ${num(workload.records)} records, ${num(workload.readsPerCall)} samples per call: ` +
-      `plain ${duration(workload.plainNs)}, profiled ${duration(workload.profiledNs)}.`,
+      `plain ${duration(workload.plainNs)}, profiled ${duration(workload.profiledNs)}, under the sampling heap profiler ${duration(workload.heapSampledNs)}.`,
     '',
     `### Start-up (${startup.modules} modules, CPU time of each run, ${startup.rounds} interleaved rounds)`,
     '',

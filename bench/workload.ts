@@ -1,5 +1,6 @@
 // A realistic workload (JSON parse/stringify and string building over a few MiB), profiled against
-// the same body unmarked, in one child process run with memprof's hook.
+// the same body unmarked, and the unmarked body under V8's sampling heap profiler (memprof run
+// --heap-sampling), in one child process run with memprof's hook.
 import { join } from 'node:path';
 import { benchResult, between, bytes, duration, num, PROGRAMS, ratio, runNode } from './lib';
 import { median, perRoundFigure, type Figure } from './stats';
@@ -9,14 +10,17 @@ interface WorkloadOutput {
   documentBytes: number;
   readsPerCall: number;
   /** CPU ns per call, one entry per round. */
-  rounds: { plain: number[]; profiled: number[] };
+  rounds: { plain: number[]; profiled: number[]; heapSampled: number[] };
 }
 
 export interface WorkloadResult extends WorkloadOutput {
   /** Medians over the rounds, CPU ns. */
   plainNs: number;
   profiledNs: number;
+  heapSampledNs: number;
   slowdown: Figure;
+  /** The plain body with V8's sampling heap profiler on, at memprof's default interval / without it. */
+  heapSamplingSlowdown: Figure;
   addedNsPerSample: Figure;
 }
 
@@ -32,7 +36,9 @@ export function runWorkload(records: number, rounds: number, cacheDir: string): 
     ...output,
     plainNs: median(output.rounds.plain),
     profiledNs: median(output.rounds.profiled),
+    heapSampledNs: median(output.rounds.heapSampled),
     slowdown: perRoundFigure(output.rounds, (round) => round.profiled / round.plain),
+    heapSamplingSlowdown: perRoundFigure(output.rounds, (round) => round.heapSampled / round.plain),
     addedNsPerSample: perRoundFigure(output.rounds, (round) => (round.profiled - round.plain) / output.readsPerCall),
   };
 }
@@ -45,5 +51,7 @@ export function describeWorkload(result: WorkloadResult): string[] {
     `  plain ${duration(result.plainNs)} per call, profiled ${duration(result.profiledNs)}: ` +
       `slowdown ${ratio(result.slowdown.median)} (${between(result.slowdown, ratio)}), ` +
       `${duration(result.addedNsPerSample.median)} per sample`,
+    `  heap sampling (--heap-sampling, default interval) ${duration(result.heapSampledNs)} per call: ` +
+      `${ratio(result.heapSamplingSlowdown.median)} of plain (${between(result.heapSamplingSlowdown, ratio)})`,
   ];
 }

@@ -32,6 +32,8 @@ test('npm run bench -- --quick runs every section and prints the side-by-side ra
     String.raw`workload \(JSON \+ strings, a few MiB\): profiled / plain\s+${figure}\s+target <= 1\.2x: (met|MISSED)`,
     String.raw`seed service's test1 under memprof run \(calls only\): profiled / plain\s+${figure}\s+target <= 1\.2x: (met|MISSED)`,
     String.raw`seed service's test1 under memprof run --lines: profiled / plain\s+${figure}`,
+    String.raw`workload \(JSON \+ strings, a few MiB\): profiled / plain\s+${figure}`,
+    String.raw`workload under the sampling heap profiler \(--heap-sampling\): sampled / plain\s+${figure}\s+default interval; target <= 1\.1x: (met|MISSED)`,
     String.raw`long-running handler \(small JSON request\): profiled / plain\s+${figure}`,
     String.raw`start-up, \d+ unmarked modules, warm cache: hook / plain\s+${figure}\s+target <= 1\.1x: (met|MISSED)`,
     String.raw`start-up, \d+ unmarked modules, cold cache: hook / plain\s+${figure}`,

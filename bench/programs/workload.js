@@ -3,6 +3,8 @@
 // parse a JSON document of a few MiB, aggregate it, build a CSV string line by line and serialise a
 // summary. Run by bench/run.ts as:  node --expose-gc -r <memprof>/register workload.js <records> <rounds>
 // with MEMPROF_OUTPUT=/dev/null. Prints one line `BENCH <json>`: the CPU time of each call, by round.
+// A third variant runs the plain body under V8's sampling heap profiler as `memprof run
+// --heap-sampling` runs it (the default interval, objects collected later kept).
 
 function makeDocument(records) {
   const items = [];
@@ -47,7 +49,9 @@ function plainReport(text) {
 }
 
 const { join } = require('node:path');
+const { Session } = require('node:inspector');
 const { cpuTimeNs, interleave } = require(join(__dirname, '..', '..', 'dist', 'bench', 'rounds.js'));
+const { DEFAULT_SAMPLING_INTERVAL } = require(join(__dirname, '..', '..', 'dist', 'src', 'heap-sampling', 'profile-format.js'));
 
 const records = Number(process.argv[2] ?? 30000);
 const rounds = Number(process.argv[3] ?? 7);
@@ -61,7 +65,27 @@ const timed = (report) => () => {
   gc();
   return cpuTimeNs(() => void (sink += report(text)));
 };
-const variants = { plain: timed(plainReport), profiled: timed(profiledReport) };
+// The sampler is started before the timed call and stopped after it (both untimed), so that the other
+// variants run without it.
+const session = new Session();
+session.connect();
+const post = (method, params) =>
+  session.post(method, params, (error) => {
+    if (error) throw error;
+  });
+post('HeapProfiler.enable');
+const heapSampled = (report) => () => {
+  gc();
+  post('HeapProfiler.startSampling', {
+    samplingInterval: DEFAULT_SAMPLING_INTERVAL,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  const ns = cpuTimeNs(() => void (sink += report(text)));
+  post('HeapProfiler.stopSampling');
+  return ns;
+};
+const variants = { plain: timed(plainReport), profiled: timed(profiledReport), heapSampled: heapSampled(plainReport) };
 interleave(3, variants); // untimed: V8 optimises both functions in the background meanwhile
 const samples = interleave(rounds, variants);
 if (sink < 0) console.log(sink);

@@ -1,17 +1,22 @@
 // `memprof plot [options] [<index|file>...]`: draws recordings (mprof's `plot`) into an HTML report,
 // an SVG or a PNG (its options and help: commands/plot.ts). Thin: resolve the files, read them, build
-// the plot data, render, write. Known errors are one line on stderr and a non-zero exit (usage errors
-// propagate: exit 2 with the hint).
+// the plot data, render, write; with --allocations, the same for the flame graphs of the recordings'
+// heap profiles (src/plot/allocations). Known errors are one line on stderr and a non-zero exit (usage
+// errors propagate: exit 2 with the hint).
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { Io } from './command';
 import { UsageError } from './errors';
 import { DatError, damageWarning, requireSamples } from '../record/dat';
 import { newestProfile, resolveProfiles } from '../record/housekeeping';
+import { displayPath } from '../record/output-file';
 import { buildPlotData } from '../plot/model';
 import { formatOf, renderAs, type PlotFormat } from '../plot/output';
 import { PngError } from '../plot/png';
 import { readRecording, type PlotRecording } from '../plot/recording';
+import { buildAllocationData } from '../plot/allocations/data';
+import { renderAllocationsAs } from '../plot/allocations/output';
+import { readAllocationInputs } from './allocation-inputs';
 
 const NUMBER = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 
@@ -63,14 +68,60 @@ function isEmptyFile(path: string): boolean {
   }
 }
 
-export async function plotCommand(positionals: string[], values: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
-  const output = values.output as string | undefined;
-  let format: PlotFormat = 'html';
-  if (output !== undefined) {
-    const wanted = formatOf(output);
-    if (!wanted) throw new UsageError(`--output must end in .html, .svg or .png; got "${output}"`);
-    format = wanted;
+function outputFormat(output: string | undefined): PlotFormat {
+  if (output === undefined) return 'html';
+  const wanted = formatOf(output);
+  if (!wanted) throw new UsageError(`--output must end in .html, .svg or .png; got "${output}"`);
+  return wanted;
+}
+
+/** Writes the picture; 0, or 1 after saying why it could not. */
+function writeOutput(target: string, render: () => string | Buffer, io: Io): number {
+  let bytes: string | Buffer;
+  try {
+    bytes = render();
+  } catch (error) {
+    if (!(error instanceof PngError)) throw error;
+    io.stderr.write(`memprof: ${error.message}\n`);
+    return 1;
   }
+  const path = isAbsolute(target) ? target : join(io.cwd, target);
+  try {
+    writeFileSync(path, bytes);
+  } catch (error) {
+    io.stderr.write(`memprof: cannot write ${target}: ${why(error, path)}\n`);
+    return 1;
+  }
+  io.stdout.write(`${target}\n`);
+  return 0;
+}
+
+/** Options of the timeline that mean nothing for flame graphs. */
+const TIMELINE_ONLY = ['window', 'no-function-ts', 'slope', 'flame'];
+const FLAME_ONLY = ['fold-packages', 'inverted'];
+
+/** `memprof plot --allocations`: the flame graphs of the recordings' heap profiles. */
+function plotAllocations(positionals: string[], values: Record<string, string | boolean | undefined>, io: Io): number {
+  const misplaced = TIMELINE_ONLY.find((name) => values[name] !== undefined);
+  if (misplaced) throw new UsageError(`--${misplaced} is for the timeline: --allocations draws flame graphs`);
+  const output = values.output as string | undefined;
+  const format = outputFormat(output);
+  const profiles = readAllocationInputs(positionals, io);
+  const names = profiles.map((profile) => profile.path);
+  const data = buildAllocationData(profiles, (values.title as string | undefined) ?? '');
+  const view = { fold: values['fold-packages'] === true, inverted: values.inverted === true };
+  // Default: beside the (first) recording, mprofile_<stamp>-allocations.html.
+  const folder = dirname(names[0]);
+  const target = output ?? displayPath(join(dirname(folder), `${basename(folder).replace(/\.heapprofiles$/, '')}-allocations.html`), io.cwd);
+  return writeOutput(target, () => renderAllocationsAs(format, data, view), io);
+}
+
+export async function plotCommand(positionals: string[], values: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
+  if (values.allocations === true) return plotAllocations(positionals, values, io);
+  const misplaced = FLAME_ONLY.find((name) => values[name] !== undefined);
+  if (misplaced) throw new UsageError(`--${misplaced} is for flame graphs of allocations: add --allocations`);
+  const output = values.output as string | undefined;
+  const format = outputFormat(output);
   const window = typeof values.window === 'string' ? parseWindow(values.window) : undefined;
   const title = values.title as string | undefined;
 
@@ -97,23 +148,6 @@ export async function plotCommand(positionals: string[], values: Record<string, 
   if (values.flame === true && data.calls.length === 0) {
     io.stderr.write('memprof: warning: no function markers in the recording, so the flame view is empty (mark functions with profile)\n');
   }
-  let content: string | Buffer;
-  try {
-    content = renderAs(format, data, { window, functionTs: values['no-function-ts'] !== true, slope: values.slope === true, flame: values.flame === true });
-  } catch (error) {
-    if (error instanceof PngError) {
-      io.stderr.write(`memprof: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  }
-  const target = output ?? defaultOutput(names);
-  try {
-    writeFileSync(at(target), content);
-  } catch (error) {
-    io.stderr.write(`memprof: cannot write ${target}: ${why(error, at(target))}\n`);
-    return 1;
-  }
-  io.stdout.write(`${target}\n`);
-  return 0;
+  const view = { window, functionTs: values['no-function-ts'] !== true, slope: values.slope === true, flame: values.flame === true };
+  return writeOutput(output ?? defaultOutput(names), () => renderAs(format, data, view), io);
 }

@@ -1,6 +1,7 @@
 // The options `memprof run` and `memprof attach` share, and the RecordOptions they become.
+import { DEFAULT_SAMPLING_INTERVAL, DEFAULT_SNAPSHOT_SIGNAL, SNAPSHOT_SIGNALS } from '../heap-sampling/profile-format';
 import { BACKENDS, parseBackend } from '../record/proc/backends';
-import type { RecordOptions } from '../record/record-options';
+import type { HeapSamplingOptions, RecordOptions } from '../record/record-options';
 import { HELP_OPTION } from './command';
 import { UsageError } from './errors';
 import type { OptionSpec, OptionValues } from './option-parser';
@@ -43,4 +44,45 @@ export function recordOptions(values: OptionValues): RecordOptions {
     selfStats: values['self-stats'] === true,
     status: values.status !== false,
   };
+}
+
+/** `memprof run`'s options for allocation profiles (attach cannot give a running process a sampler). */
+export const HEAP_SAMPLING_OPTIONS: readonly OptionSpec[] = [
+  { name: 'heap-sampling', description: "also record allocations by stack (V8's sampling heap profiler)" },
+  { name: 'sampling-interval', value: 'n', description: 'bytes between heap samples on average: 32k, 1m... (default 512k)' },
+  { name: 'heap-live', description: 'sample only what stays alive (default: all allocated)' },
+  { name: 'heap-signal', value: 'name', description: `snapshot signal: ${SNAPSHOT_SIGNALS.join(', ')} (default ${DEFAULT_SNAPSHOT_SIGNAL})` },
+]
+
+const SIZE = /^(\d+)([kmg]?)(?:i?b)?$/i;
+const UNIT: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** `32k`, `512K`, `1m`, `4096`: bytes (k, m, g are powers of 1024). */
+export function parseByteSize(text: string): number | undefined {
+  const match = SIZE.exec(text.trim());
+  if (!match) return undefined;
+  const bytes = Number(match[1]) * UNIT[match[2].toLowerCase()];
+  return Number.isSafeInteger(bytes) && bytes >= 1 && bytes <= 2 ** 31 - 1 ? bytes : undefined;
+}
+
+/** The heap-sampling part of `memprof run`'s options; undefined when none of them was given. */
+export function heapSamplingOptions(values: OptionValues): HeapSamplingOptions | undefined {
+  const intervalText = values['sampling-interval'] as string | undefined;
+  const signal = (values['heap-signal'] as string | undefined) ?? DEFAULT_SNAPSHOT_SIGNAL;
+  const wanted = values['heap-sampling'] === true || values['heap-live'] === true || intervalText !== undefined;
+  if (!wanted) {
+    if (values['heap-signal'] !== undefined) throw new UsageError('--heap-signal needs --heap-sampling');
+    return undefined;
+  }
+  let interval = DEFAULT_SAMPLING_INTERVAL;
+  if (intervalText !== undefined) {
+    const bytes = parseByteSize(intervalText);
+    if (bytes === undefined) throw new UsageError(`--sampling-interval must be a size in bytes like 32k, 512k or 1m; got "${intervalText}"`);
+    interval = bytes;
+  }
+  if (!(SNAPSHOT_SIGNALS as readonly string[]).includes(signal)) {
+    throw new UsageError(`--heap-signal must be one of ${SNAPSHOT_SIGNALS.join(', ')}; got "${signal}"`);
+  }
+  if (values.hook === false) throw new UsageError("--heap-sampling needs memprof's hook in the Node processes: it cannot be used with --no-hook");
+  return { interval, kind: values['heap-live'] === true ? 'live' : 'allocated', signal };
 }

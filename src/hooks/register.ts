@@ -20,6 +20,7 @@ export function register(): void {
   if (global[HOOK_FLAG]) return;
   checkEnvironment();
   global[HOOK_FLAG] = true;
+  if (process.env.MEMPROF_HEAP_PROFILES) (require('../heap-sampling') as typeof import('../heap-sampling')).startHeapSampling();
   if (!('profile' in globalThis)) defineGlobalProfile();
   installRequireHook(RUNTIME_MODULE);
   if (wantsEsmHooks()) registerEsmHooks();

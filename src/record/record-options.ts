@@ -1,6 +1,16 @@
 // What `memprof run` and `memprof attach` are asked to do, and how they fail.
 import { checkProcSupport, type Backend } from './proc/backends';
+import type { ProfileKind } from '../heap-sampling/profile-format';
 import type { StatusSink } from './status-line';
+
+/** `memprof run --heap-sampling`: every Node process and thread runs V8's sampling heap profiler. */
+export interface HeapSamplingOptions {
+  /** Average bytes between samples. */
+  interval: number;
+  kind: ProfileKind;
+  /** The signal that asks for a snapshot (`memprof snapshot`). */
+  signal: string;
+}
 
 export interface RecordOptions {
   /** Seconds between samples. */
@@ -18,6 +28,8 @@ export interface RecordOptions {
   hook: boolean;
   /** Profile marked functions line by line (their tables printed) instead of timing calls only. */
   lines?: boolean;
+  /** Record allocation profiles beside the recording (needs the hook). */
+  heapSampling?: HeapSamplingOptions;
   /** Print the recorder's own CPU and memory use at the end. */
   selfStats: boolean;
   /** Allow the live status line (it is shown only when stderr is a terminal). */

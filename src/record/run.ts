@@ -1,10 +1,11 @@
 // `memprof run <command>`: starts the command with the recording channel in its environment (so that
 // profiled functions, in it and in its children, append their markers) and records it until it exits.
 // The program is transparent: same stdin/stdout/stderr, signals forwarded, its exit code passed on.
-import { closeSync } from 'node:fs';
-import { basename } from 'node:path';
+import { closeSync, mkdirSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { cmdlineLine } from '../shared/dat-lines';
-import { RECORD_ENV } from '../shared/record-channel';
+import { HEAP_SAMPLING_ENV, RECORD_ENV } from '../shared/record-channel';
+import { parseProfileFileName, profileFolderFor } from '../heap-sampling/profile-format';
 import { CommandNotFoundError, resolveCommand } from './command';
 import { launch, LaunchError, type Launched } from './launch';
 import { discardOutput, displayPath, openOutput, writeHeader, type OutputFile } from './output-file';
@@ -12,7 +13,8 @@ import { checkRecordingSupport, RecordError, type RecordOptions } from './record
 import { RecordingLoop } from './recording-loop';
 
 /** What profiled processes read to write their markers into `output` (src/shared/record-channel.ts). */
-function channelEnvironment(output: OutputFile, options: RecordOptions): Record<string, string | undefined> {
+function channelEnvironment(output: OutputFile, options: RecordOptions, profileFolder: string | undefined): Record<string, string | undefined> {
+  const heap = options.heapSampling;
   return {
     [RECORD_ENV.file]: output.path,
     [RECORD_ENV.parent]: String(process.pid),
@@ -20,8 +22,51 @@ function channelEnvironment(output: OutputFile, options: RecordOptions): Record<
     [RECORD_ENV.includeChildren]: options.includeChildren ? '1' : undefined,
     // Calls only unless --lines (or the user's own MEMPROF_LINES): see src/runtime/options.ts.
     MEMPROF_LINES: options.lines ? '1' : (process.env.MEMPROF_LINES ?? '0'),
+    ...(heap && profileFolder
+      ? {
+          [HEAP_SAMPLING_ENV.folder]: profileFolder,
+          [HEAP_SAMPLING_ENV.interval]: String(heap.interval),
+          [HEAP_SAMPLING_ENV.kind]: heap.kind,
+          [HEAP_SAMPLING_ENV.signal]: heap.signal,
+        }
+      : {}),
   };
 }
+
+/** The recording's profile folder, made, and emptied of the profiles of an earlier recording of that name. */
+function prepareProfileFolder(recording: string): string {
+  const folder = profileFolderFor(recording);
+  try {
+    mkdirSync(folder, { recursive: true });
+    for (const name of readdirSync(folder)) if (parseProfileFileName(name)) unlinkSync(join(folder, name));
+  } catch (error) {
+    throw new RecordError(`cannot make the heap profile folder ${displayPath(folder)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 1);
+  }
+  return folder;
+}
+
+/** A recording that could not start leaves no folder either (it is still empty then). */
+function discardProfileFolder(folder: string | undefined): void {
+  if (!folder) return;
+  try {
+    rmdirSync(folder);
+  } catch {
+    // not empty (something else is in it), or already gone
+  }
+}
+
+function profilesSummary(folder: string): string {
+  let names: string[] = [];
+  try {
+    names = readdirSync(folder).filter((name) => parseProfileFileName(name));
+  } catch {
+    // removed meanwhile: counted as none
+  }
+  const threads = new Set(names.map((name) => name.replace(/\.snapshot-\d+(?=\.heapprofile$)/, '')));
+  if (names.length === 0) return `memprof: no heap profile was written into ${displayPath(folder)}/ (no Node process ran with the hook?)\n`;
+  return `memprof: heap profiles of ${threads.size} thread${threads.size === 1 ? '' : 's'} (${names.length} file${names.length === 1 ? '' : 's'}) in ${displayPath(folder)}/: memprof plot --allocations\n`;
+}
+
 
 /**
  * Starts the command, records it until it exits, resolves the exit code to use (the program's, or
@@ -39,17 +84,25 @@ export function recordCommand(argv: readonly string[], options: RecordOptions): 
   }
   const output = openOutput(options.output, process.cwd());
   writeHeader(output, cmdlineLine(argv));
+  let profileFolder: string | undefined;
+  try {
+    profileFolder = options.heapSampling ? prepareProfileFolder(output.path) : undefined;
+  } catch (error) {
+    discardOutput(output);
+    throw error;
+  }
 
   let launched: Launched;
   try {
     launched = launch(command.file, command.args, {
       name: argv[0],
       argv0: command.nodeScript ? undefined : argv[0],
-      env: channelEnvironment(output, options),
+      env: channelEnvironment(output, options, profileFolder),
       hookNodeOptions: options.hook,
     });
   } catch (error) {
     discardOutput(output);
+    discardProfileFolder(profileFolder);
     throw error instanceof LaunchError ? new RecordError(error.message, error.exitCode) : error;
   }
 
@@ -61,6 +114,7 @@ export function recordCommand(argv: readonly string[], options: RecordOptions): 
         recording.stop();
         closeSync(output.fd);
         sink.write(recording.summary());
+        if (profileFolder) sink.write(profilesSummary(profileFolder));
         if (options.selfStats) sink.write(recording.selfStats());
         resolvePromise(exitCode);
       },
@@ -68,11 +122,15 @@ export function recordCommand(argv: readonly string[], options: RecordOptions): 
         // Only spawn failures reach here (the command vanished, or is not executable after all).
         recording?.stop();
         discardOutput(output);
+        discardProfileFolder(profileFolder);
         reject(new RecordError(error.message, error.exitCode));
       },
     );
     if (launched.pid === undefined) return;
     sink.write(`memprof: recording ${command.nodeScript ? basename(command.args[0]) : argv[0]} every ${options.interval} s into ${displayPath(output.path)}\n`);
+    if (profileFolder && options.heapSampling) {
+      sink.write(`memprof: heap sampling every ${options.heapSampling.interval} bytes (${options.heapSampling.kind}) into ${displayPath(profileFolder)}/; snapshot: memprof snapshot ${launched.pid}\n`);
+    }
     try {
       recording = new RecordingLoop(launched.pid, output, options, sink, (reason) => {
         if (reason === 'timeout') {

@@ -11,3 +11,17 @@ export const RECORD_ENV = {
   /** 1 with --include-children: a process' memory includes its descendants', as in MEM lines. */
   includeChildren: 'MEMPROF_RECORD_INCLUDE_CHILDREN',
 } as const;
+
+// The environment of `memprof run --heap-sampling`: every Node process (and thread) that loads
+// memprof's hook with these set runs V8's sampling heap profiler and writes its profile into the
+// folder (src/heap-sampling/, read back by src/allocations/).
+export const HEAP_SAMPLING_ENV = {
+  /** Absolute path of the folder the profiles go to; sampling is on when it is set. */
+  folder: 'MEMPROF_HEAP_PROFILES',
+  /** Average bytes between two samples (V8's samplingInterval); default 524288 (512 KiB, V8's own). */
+  interval: 'MEMPROF_HEAP_INTERVAL',
+  /** `allocated` (default: every sampled object, collected or not) or `live` (only those still alive). */
+  kind: 'MEMPROF_HEAP_KIND',
+  /** The signal that asks a process for a snapshot of its profile (default SIGUSR2). */
+  signal: 'MEMPROF_HEAP_SIGNAL',
+} as const;

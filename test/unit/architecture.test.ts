@@ -15,15 +15,22 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   runtime: ['shared'],
   // The recording-marker writer measures pss/uss like the recorder: through the /proc leaf.
   reporters: ['runtime', 'shared', 'record/proc/reads', 'record/proc/scans'],
-  record: ['shared'],
-  plot: ['record', 'shared'],
+  // The recorder names the folder of the heap profiles the way their writer and readers do.
+  record: ['shared', 'heap-sampling/profile-format'],
+  // The flame graphs of allocations draw the profiles allocations/ reads.
+  plot: ['record', 'shared', 'allocations', 'heap-sampling/profile-format'],
+  // memprof's side of the heap profiles: reading them, source maps, pprof.
+  allocations: ['shared', 'record', 'heap-sampling/profile-format'],
   api: ['runtime', 'reporters', 'record', 'shared'],
   testing: ['api', 'runtime', 'shared'],
-  hooks: ['instrument', 'runtime', 'shared', '(entry)'],
+  // The hook starts the heap sampler in every thread it loads in (memprof run --heap-sampling).
+  hooks: ['instrument', 'runtime', 'shared', 'heap-sampling', '(entry)'],
+  // Runs inside the profiled program, in every thread: V8's sampling heap profiler and its files.
+  'heap-sampling': ['shared'],
   integrations: ['hooks', 'instrument', 'runtime', 'testing', 'shared'],
   // Reads JSON results into an annotated-source page: the document's type only from reporters/.
   annotate: ['reporters/call-report'],
-  cli: ['record', 'plot', 'annotate', 'shared', 'runtime/metric-names'],
+  cli: ['record', 'plot', 'annotate', 'shared', 'allocations', 'runtime/metric-names', 'heap-sampling/profile-format'],
 };
 
 /** Modules a folder may not reach even inside an allowed folder. */

@@ -3,14 +3,27 @@
 import type { Command } from '../command';
 import { attachCommand } from './attach';
 import { cleanCommand } from './clean';
+import { exportCommand } from './export';
 import { listCommand } from './list';
 import { peakCommand } from './peak';
 import { plotCommand } from './plot';
 import { rmCommand } from './rm';
 import { reportCommand } from './report';
 import { runCommand } from './run';
+import { snapshotCommand } from './snapshot';
 
-export const SUBCOMMANDS: readonly Command[] = [runCommand, attachCommand, listCommand, cleanCommand, rmCommand, peakCommand, plotCommand, reportCommand];
+export const SUBCOMMANDS: readonly Command[] = [
+  runCommand,
+  attachCommand,
+  snapshotCommand,
+  listCommand,
+  cleanCommand,
+  rmCommand,
+  peakCommand,
+  plotCommand,
+  reportCommand,
+  exportCommand,
+];
 
 export function findSubcommand(word: string | undefined): Command | undefined {
   return SUBCOMMANDS.find((command) => command.name === word);

@@ -13,7 +13,10 @@ start, the peak, a bracket at each profiled call's entry and exit (coloured per 
 legend), and one line per child process recorded with -M (with that child's brackets on it). Several
 recordings are overlaid, each from its own start. Default: the newest recording (an index from
 \`memprof list\`, -1 the newest, or a file), drawn into an HTML report next to it; the path written is
-printed. The HTML report is one self-contained file: hover, zoom on a time range, toggle series.`,
+printed. The HTML report is one self-contained file: hover, zoom on a time range, toggle series.
+With --allocations, draws the heap profiles of a recording made with \`memprof run --heap-sampling\`
+(or profile folders or .heapprofile files) as flame graphs of allocations by stack, per process and
+thread, into <recording>-allocations.html: search, click to zoom, icicle view.`,
   options: [
     { name: 'output', short: 'o', value: 'file', description: 'write <file>: .html (interactive), .svg or .png' },
     { name: 'title', short: 't', value: 'text', description: 'title (default: the recorded command)' },
@@ -21,6 +24,9 @@ printed. The HTML report is one self-contained file: hover, zoom on a time range
     { name: 'no-function-ts', short: 'n', description: 'no function brackets' },
     { name: 'slope', short: 's', description: 'a least-squares line per series, its slope (MiB/s) in the legend' },
     { name: 'flame', short: 'f', description: 'calls stacked by nesting level over time, under the memory plot' },
+    { name: 'allocations', description: 'flame graphs of the heap profiles (memprof run --heap-sampling)' },
+    { name: 'fold-packages', description: "with --allocations: a package's frames (node_modules) as one box" },
+    { name: 'inverted', description: 'with --allocations: icicle view, the root at the top' },
     HELP_OPTION,
   ],
   parsing: { negativeNumbers: true },

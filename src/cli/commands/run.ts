@@ -2,7 +2,7 @@
 import { recordCommand } from '../../record/run';
 import type { Command } from '../command';
 import { UsageError } from '../errors';
-import { RECORDING_OPTIONS, recordOptions } from '../recording-options';
+import { HEAP_SAMPLING_OPTIONS, heapSamplingOptions, RECORDING_OPTIONS, recordOptions } from '../recording-options';
 import { attachTo } from './attach';
 
 export const runCommand: Command = {
@@ -14,10 +14,14 @@ mprofile_<YYYYMMDDhhmmss>.dat (mprof's format: \`mprof plot\` and \`memprof peak
 script (.js, .ts, ...) is run with this Node. Node processes, children included, get memprof's load
 hook: each call of a function marked with profile adds a FUNC marker. Only calls are timed, as
 mprof's own \`profile\` does, so the markers keep the durations the program has unprofiled; --lines
-also profiles them line by line and prints their tables (which slows the marked functions down).`,
+also profiles them line by line and prints their tables (which slows the marked functions down).
+With --heap-sampling (or --sampling-interval, --heap-live), each Node process and thread also writes
+its allocations by stack into mprofile_<...>.heapprofiles/, at exit and on \`memprof snapshot <pid>\`:
+\`memprof plot --allocations\` draws them, \`memprof export --pprof\` converts them.`,
   optionsHeading: 'Options (before the command):',
   options: [
     ...RECORDING_OPTIONS,
+    ...HEAP_SAMPLING_OPTIONS,
     { name: 'hook', negatable: true, description: "do not give node processes memprof's load hook" },
     { name: 'lines', description: 'profile marked functions line by line and print their tables too' },
     { name: 'exit-code', short: 'E', description: 'accepted for mprof compatibility: the exit code is always passed on' },
@@ -29,6 +33,6 @@ also profiles them line by line and prints their tables (which slows the marked 
   run: async ({ values, positionals }) => {
     if (positionals.length === 0) throw new UsageError('memprof run needs a command to run');
     if (values.attach) return attachTo(positionals, values);
-    return recordCommand(positionals, { ...recordOptions(values), lines: values.lines === true });
+    return recordCommand(positionals, { ...recordOptions(values), lines: values.lines === true, heapSampling: heapSamplingOptions(values) });
   },
 };
