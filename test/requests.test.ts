@@ -2,10 +2,12 @@
 // MEMPROF_REQUESTS=1 tells the routes apart by what their requests allocated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { FIXTURES, REGISTER } from './helpers';
+import { FIXTURES, REGISTER, ROOT } from './helpers';
 import { collapsePath } from '../src/reporters/requests';
 
 function fetch(port: number, path: string): Promise<string> {
@@ -72,4 +74,21 @@ test('MEMPROF_REQUESTS=1: two routes with different allocations, overlapping req
     assert.ok(Math.abs(median(small) - 7.6) <= 0.3, small);
   }
   assert.match(large, /server\.js:\d+ large/);
+});
+
+test('memprof run --requests gives the accounts to every Node process it starts', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'memprof-requests-'));
+  try {
+    const script = 'const http=require("http");const s=http.createServer((q,r)=>r.end("ok"));s.listen(0,"127.0.0.1",()=>http.get({host:"127.0.0.1",port:s.address().port,path:"/ping/12"},(r)=>{r.resume();r.on("end",()=>s.close());}));';
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'run', '--requests', '-o', join(cwd, 'r.dat'), process.execPath, '-e', script], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^memprof: memory per request, by route \(1 requests;/m);
+    assert.match(run.stdout, /^\s+GET \/ping\/:id\s+1\s/m);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
 });

@@ -2,7 +2,7 @@
 // directory, as mprof manages them.
 // Recordings are the files named `mprofile_<YYYYMMDDhhmmss>.dat`, oldest first; an index counts in
 // that order (0 is the oldest, -1 the newest).
-import { readdirSync, statSync, unlinkSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const PROFILE_NAME = /^mprofile_\d{14}\.dat$/;
@@ -85,7 +85,10 @@ export function newestProfile(dir: string): string {
 export function removeProfiles(files: readonly string[], dir: string): void {
   for (const file of files) {
     try {
-      unlinkSync(file.startsWith('/') ? file : `${dir}/${file}`);
+      const path = file.startsWith('/') ? file : `${dir}/${file}`;
+      unlinkSync(path);
+      // Its heap profiles (memprof run --heap-sampling) go with it.
+      if (/\.dat$/i.test(path)) rmSync(`${path.replace(/\.dat$/i, '')}.heapprofiles`, { recursive: true, force: true });
     } catch (error) {
       throw new HousekeepingError(`cannot remove ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }

@@ -28,6 +28,8 @@ export interface RecordOptions {
   hook: boolean;
   /** Profile marked functions line by line (their tables printed) instead of timing calls only. */
   lines?: boolean;
+  /** Per-request accounts in every Node process of the tree (MEMPROF_REQUESTS=1). */
+  requests?: boolean;
   /** Record allocation profiles beside the recording (needs the hook). */
   heapSampling?: HeapSamplingOptions;
   /** Print the recorder's own CPU and memory use at the end. */

@@ -22,6 +22,7 @@ function channelEnvironment(output: OutputFile, options: RecordOptions, profileF
     [RECORD_ENV.includeChildren]: options.includeChildren ? '1' : undefined,
     // Calls only unless --lines (or the user's own MEMPROF_LINES): see src/runtime/options.ts.
     MEMPROF_LINES: options.lines ? '1' : (process.env.MEMPROF_LINES ?? '0'),
+    ...(options.requests ? { MEMPROF_REQUESTS: '1' } : {}),
     ...(heap && profileFolder
       ? {
           [HEAP_SAMPLING_ENV.folder]: profileFolder,

@@ -24,6 +24,7 @@ its allocations by stack into mprofile_<...>.heapprofiles/, at exit and on \`mem
     ...HEAP_SAMPLING_OPTIONS,
     { name: 'hook', negatable: true, description: "do not give node processes memprof's load hook" },
     { name: 'lines', description: 'profile marked functions line by line and print their tables too' },
+    { name: 'requests', description: 'print memory per request, by route, for node:http servers (MEMPROF_REQUESTS=1)' },
     { name: 'exit-code', short: 'E', description: 'accepted for mprof compatibility: the exit code is always passed on' },
     { name: 'attach', short: 'a' }, // mprof's `run -a <pid>`: attach
   ],
@@ -33,6 +34,6 @@ its allocations by stack into mprofile_<...>.heapprofiles/, at exit and on \`mem
   run: async ({ values, positionals }) => {
     if (positionals.length === 0) throw new UsageError('memprof run needs a command to run');
     if (values.attach) return attachTo(positionals, values);
-    return recordCommand(positionals, { ...recordOptions(values), lines: values.lines === true, heapSampling: heapSamplingOptions(values) });
+    return recordCommand(positionals, { ...recordOptions(values), lines: values.lines === true, requests: values.requests === true, heapSampling: heapSamplingOptions(values) });
   },
 };
