@@ -410,3 +410,25 @@ test('run -o /dev/full: the same one-line error as any unwritable output, exit 1
   assert.equal(run.stderr, 'memprof: cannot write /dev/full: ENOSPC\n');
   assert.ok(existsSync('/dev/full'));
 });
+
+test('without /proc (forced with MEMPROF_RECORD_SAMPLING=self) each Node process samples itself: MEM climbs, CHLD per child with -M', () => {
+  const cwd = tempDir();
+  const env = cleanEnv({ MEMPROF_RECORD_SAMPLING: 'self' });
+  const steps = memprof(['run', '--interval', '0.02', '-o', 'steps.dat', join(RECORD, 'steps.js'), '3', '4', '20', '150'], { cwd, env });
+  assert.equal(steps.status, 3, steps.stderr);
+  assert.match(steps.stderr, /^memprof: no \/proc here: each Node process samples itself$/m);
+  const dat = readRecording(join(cwd, 'steps.dat'));
+  assert.ok(dat.mem.length >= 20, `${dat.mem.length} samples`);
+  const times = dat.mem.map((sample) => sample.time);
+  for (let i = 1; i < times.length; i++) assert.ok(times[i] >= times[i - 1], 'timestamps do not go back');
+  const early = Math.max(...dat.mem.slice(0, 3).map((sample) => sample.mib));
+  const peak = Math.max(...dat.mem.map((sample) => sample.mib));
+  assert.ok(peak - early > 60, `from ${early} to ${peak} MiB`);
+  assert.match(steps.stderr, new RegExp(`${dat.mem.length} samples \\(peak ${peak.toFixed(1)} MiB\\) in steps\\.dat`));
+
+  const family = memprof(['run', '-M', '--interval', '0.02', '-o', 'family.dat', join(RECORD, 'children.js'), '3', '1'], { cwd, env });
+  assert.equal(family.status, 0, family.stderr);
+  const children = readRecording(join(cwd, 'family.dat')).children;
+  assert.equal(children.size, 3);
+  for (const samples of children.values()) assert.ok(samples.length >= 10, `${samples.length} CHLD samples`);
+});

@@ -21,6 +21,8 @@ export function register(): void {
   checkEnvironment();
   global[HOOK_FLAG] = true;
   if (process.env.MEMPROF_HEAP_PROFILES) (require('../heap-sampling') as typeof import('../heap-sampling')).startHeapSampling();
+  // Recording without /proc: this process samples itself (the name written out: loaded only then).
+  if (process.env.MEMPROF_RECORD_SELF_INTERVAL) (require('../reporters/self-sampler') as typeof import('../reporters/self-sampler')).startSelfSampling();
   if (!('profile' in globalThis)) defineGlobalProfile();
   installRequireHook(RUNTIME_MODULE);
   if (wantsEsmHooks()) registerEsmHooks();

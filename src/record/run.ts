@@ -11,11 +11,23 @@ import { launch, LaunchError, type Launched } from './launch';
 import { discardOutput, displayPath, openOutput, writeHeader, type OutputFile } from './output-file';
 import { checkRecordingSupport, RecordError, type RecordOptions } from './record-options';
 import { RecordingLoop } from './recording-loop';
+import { readDat } from './dat';
+import { procAvailable } from './proc/backends';
 
 /** What profiled processes read to write their markers into `output` (src/shared/record-channel.ts). */
+/**
+ * Without /proc (macOS, Windows), or with MEMPROF_RECORD_SAMPLING=self, memprof cannot sample the tree
+ * from outside: each Node process samples itself instead (src/reporters/self-sampler.ts).
+ */
+export function samplesItself(options: RecordOptions): boolean {
+  return process.env.MEMPROF_RECORD_SAMPLING === 'self' || (options.backend === 'rss' && !procAvailable());
+}
+
 function channelEnvironment(output: OutputFile, options: RecordOptions, profileFolder: string | undefined): Record<string, string | undefined> {
   const heap = options.heapSampling;
+  const selfSampling = samplesItself(options);
   return {
+    ...(selfSampling ? { [RECORD_ENV.selfInterval]: String(options.interval), [RECORD_ENV.multiprocess]: options.multiprocess ? '1' : undefined } : {}),
     [RECORD_ENV.file]: output.path,
     [RECORD_ENV.parent]: String(process.pid),
     [RECORD_ENV.backend]: options.backend,
@@ -69,13 +81,24 @@ function profilesSummary(folder: string): string {
 }
 
 
+/** The closing line of a recording its processes made themselves: samples and peak, from the file. */
+function selfSampledSummary(output: OutputFile): string {
+  const dat = readDat(output.path);
+  let peak = 0;
+  for (const sample of dat.mem) if (sample.mib > peak) peak = sample.mib;
+  const processes = dat.children.size > 0 ? `, ${1 + dat.children.size} processes` : '';
+  return `memprof: ${dat.mem.length} sample${dat.mem.length === 1 ? '' : 's'} (peak ${peak.toFixed(1)} MiB${processes}) in ${displayPath(output.path)}\n`;
+}
+
 /**
  * Starts the command, records it until it exits, resolves the exit code to use (the program's, or
  * 128+signal). Throws (or rejects with) RecordError for what prevents recording.
  */
 export function recordCommand(argv: readonly string[], options: RecordOptions): Promise<number> {
   const sink = options.stderr ?? process.stderr;
-  checkRecordingSupport(options);
+  const selfSampling = samplesItself(options);
+  if (!selfSampling) checkRecordingSupport(options);
+  else if (!options.hook) throw new RecordError('recording without /proc needs the hook in every Node process: drop --no-hook', 2);
   let command;
   try {
     command = resolveCommand(argv);
@@ -111,6 +134,13 @@ export function recordCommand(argv: readonly string[], options: RecordOptions): 
     let recording: RecordingLoop | undefined;
     launched.exited.then(
       (exitCode) => {
+        if (selfSampling) {
+          closeSync(output.fd);
+          sink.write(selfSampledSummary(output));
+          if (profileFolder) sink.write(profilesSummary(profileFolder));
+          resolvePromise(exitCode);
+          return;
+        }
         if (!recording) return; // it could not record: already rejected
         recording.stop();
         closeSync(output.fd);
@@ -129,6 +159,12 @@ export function recordCommand(argv: readonly string[], options: RecordOptions): 
     );
     if (launched.pid === undefined) return;
     sink.write(`memprof: recording ${command.nodeScript ? basename(command.args[0]) : argv[0]} every ${options.interval} s into ${displayPath(output.path)}\n`);
+    if (selfSampling) {
+      sink.write(
+        `memprof: no /proc here: each Node process samples itself${options.includeChildren ? ' (-C: MEM is the recorded process alone; its children are CHLD lines with -M)' : ''}\n`,
+      );
+      return;
+    }
     if (profileFolder && options.heapSampling) {
       sink.write(`memprof: heap sampling every ${options.heapSampling.interval} bytes (${options.heapSampling.kind}) into ${displayPath(profileFolder)}/; snapshot: memprof snapshot ${launched.pid}\n`);
     }

@@ -10,6 +10,14 @@ export const RECORD_ENV = {
   backend: 'MEMPROF_RECORD_BACKEND',
   /** 1 with --include-children: a process' memory includes its descendants', as in MEM lines. */
   includeChildren: 'MEMPROF_RECORD_INCLUDE_CHILDREN',
+  /**
+   * Seconds between samples when each Node process samples itself (no /proc: macOS, Windows; or
+   * forced with MEMPROF_RECORD_SAMPLING=self): set, the process appends its own MEM line (the
+   * recorded process) or CHLD line (the others, with -M) to the recording.
+   */
+  selfInterval: 'MEMPROF_RECORD_SELF_INTERVAL',
+  /** 1 with -M: processes other than the recorded one write CHLD lines when they sample themselves. */
+  multiprocess: 'MEMPROF_RECORD_MULTIPROCESS',
 } as const;
 
 // The environment of `memprof run --heap-sampling`: every Node process (and thread) that loads

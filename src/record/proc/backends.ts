@@ -31,6 +31,11 @@ export function memoryFileOf(backend: Backend): 'statm' | 'smaps_rollup' {
 export class ProcUnavailableError extends Error {}
 
 /** Throws a one-line explanation when this system cannot give what `backend` needs. */
+/** Whether this system has the /proc memprof reads (Linux). */
+export function procAvailable(): boolean {
+  return process.platform === 'linux' && existsSync('/proc/self/statm');
+}
+
 export function checkProcSupport(backend: Backend): void {
   if (process.platform !== 'linux' || !existsSync('/proc/self/statm')) {
     throw new ProcUnavailableError('recording needs Linux /proc (this system has none)');

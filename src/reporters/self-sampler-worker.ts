@@ -1,0 +1,13 @@
+// The thread that samples its process' resident set for a recording without /proc (self-sampler.ts).
+// It runs in a realm of its own: nothing the program did to its globals reaches it.
+import { workerData } from 'node:worker_threads';
+import { openSync, writeSync } from 'node:fs';
+import { line, type SelfSampling } from './self-sampler';
+
+const settings = workerData as SelfSampling;
+const fd = openSync(settings.file, 'a');
+const sample = (): void => {
+  writeSync(fd, line(settings, process.memoryUsage.rss(), (performance.timeOrigin + performance.now()) / 1000));
+};
+sample();
+setInterval(sample, settings.intervalSeconds * 1000);
