@@ -24,7 +24,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   api: ['runtime', 'reporters', 'record', 'shared'],
   testing: ['api', 'runtime', 'shared'],
   // The hook starts the heap sampler in every thread it loads in (memprof run --heap-sampling).
-  hooks: ['instrument', 'runtime', 'shared', 'heap-sampling', '(entry)'],
+  // The load hook starts the in-process samplers a recording asks for (heap profiles; memory without /proc).
+  hooks: ['instrument', 'runtime', 'shared', 'heap-sampling', 'reporters/self-sampler', '(entry)'],
   // Runs inside the profiled program, in every thread: V8's sampling heap profiler and its files.
   'heap-sampling': ['shared'],
   integrations: ['hooks', 'instrument', 'runtime', 'testing', 'shared'],
