@@ -237,6 +237,9 @@ function lines(results: BenchResults): Line[] {
         `reported as 0: ${verdict(v.silentLoop)}`,
     },
     ...scaleLines(results, v),
+    ...results.scale.map((entry) =>
+      ratioLine(`scale: ${entry.what}: profiled / plain`, entry.slowdown, `+${duration(entry.addedNsPerUnit.median)} per ${entry.unit}`),
+    ),
   );
   return rows;
 }

@@ -23,6 +23,7 @@ import { resultsMarkdown, summaryLines, verdicts } from './report';
 import { runStartup, type StartupResult } from './startup';
 import { describeWorkload, runWorkload, type WorkloadResult } from './workload';
 import { describeServiceTimeline, runServiceTimeline, type ServiceTimelineResult } from './service-timeline';
+import { describeScale, runScale, type ScaleCase } from './scale';
 
 export interface Sizes {
   heapIterations: number;
@@ -36,6 +37,10 @@ export interface Sizes {
   /** Elements test1 copies (the seed service's 4,096,000) and interleaved rounds. */
   timelineElements: number;
   timelineRounds: number;
+  /** Scale cases: statements in one profiled function, profiled functions, calls of one function. */
+  scaleStatements: number;
+  scaleFunctions: number;
+  scaleCalls: number;
   invisibilityCalls: number;
   longRunningCalls: number;
   /** Calls per timed chunk of the long-running handler. */
@@ -65,6 +70,9 @@ const FULL: Sizes = {
   workloadRounds: 15,
   timelineElements: 4_096_000,
   timelineRounds: 7,
+  scaleStatements: 5_000,
+  scaleFunctions: 1_000,
+  scaleCalls: 1_000_000,
   invisibilityCalls: 30,
   longRunningCalls: 100_000,
   longRunningChunk: 2_000,
@@ -87,6 +95,9 @@ const QUICK: Sizes = {
   workloadRounds: 2,
   timelineElements: 100_000,
   timelineRounds: 2,
+  scaleStatements: 200,
+  scaleFunctions: 20,
+  scaleCalls: 2_000,
   invisibilityCalls: 6,
   longRunningCalls: 300,
   longRunningChunk: 100,
@@ -110,6 +121,7 @@ export interface BenchResults {
   python: PythonOutcome;
   workload: WorkloadResult;
   timeline: ServiceTimelineResult;
+  scale: ScaleCase[];
   invisibility: InvisibilityResult;
   ownMemory: OwnMemoryResult;
   startup: StartupResult;
@@ -166,6 +178,8 @@ function main(): void {
     section(describeWorkload(workload));
     const timeline = runServiceTimeline(sizes.timelineElements, sizes.timelineRounds, cacheDir);
     section(describeServiceTimeline(timeline));
+    const scale = runScale({ statements: sizes.scaleStatements, functions: sizes.scaleFunctions, calls: sizes.scaleCalls, rounds: sizes.rounds }, cacheDir);
+    section(describeScale(scale));
     const invisibility = runInvisibility(sizes.invisibilityCalls, cacheDir);
     section(describeInvisibility(invisibility));
     const ownMemory = runOwnMemory(sizes.longRunningCalls, sizes.rounds, sizes.longRunningChunk, cacheDir);
@@ -187,6 +201,7 @@ function main(): void {
       python,
       workload,
       timeline,
+      scale,
       invisibility,
       ownMemory,
       startup,

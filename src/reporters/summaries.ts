@@ -11,6 +11,8 @@ interface Summary {
   printed: number;
   /** Calls summed so far (beyond the printed ones), with their options for printing. */
   sum: CallResult | undefined;
+  /** The sum's lines by offset from its first line: adding a call is linear in its lines. */
+  byLine: Array<LineResult | undefined>;
   options: ResolvedOptions | undefined;
 }
 
@@ -25,7 +27,7 @@ export function admitCall(result: CallResult, options: ResolvedOptions, announce
   const key = `${result.file}:${result.firstLine}:${result.functionName}`;
   let summary = summaries.get(key);
   if (!summary) {
-    summary = { printed: 0, sum: undefined, options: undefined };
+    summary = { printed: 0, sum: undefined, byLine: [], options: undefined };
     summaries.set(key, summary);
   }
   if (summary.printed < options.maxTables) {
@@ -41,10 +43,11 @@ export function admitCall(result: CallResult, options: ResolvedOptions, announce
             `its further calls are summed into one table printed at exit (maxTables, MEMPROF_MAX_TABLES)\n`,
     );
     summary.sum = emptySum(result);
+    summary.byLine = [];
     summary.options = options;
     installExitHook();
   }
-  addInto(summary.sum, result);
+  addInto(summary.sum, summary.byLine, result);
   return 'summed';
 }
 
@@ -70,7 +73,7 @@ function emptySum(first: CallResult): CallResult {
  * (recursion, re-entrancy) is already inside that call's figures: it adds its lines' own share only,
  * and its calls, duration and totals are not added again.
  */
-function addInto(sum: CallResult, call: CallResult): void {
+function addInto(sum: CallResult, byLine: Array<LineResult | undefined>, call: CallResult): void {
   sum.exitBytes = call.exitBytes;
   sum.peakBytes = MathMax(sum.peakBytes, call.peakBytes);
   sum.threw ||= call.threw;
@@ -88,7 +91,7 @@ function addInto(sum: CallResult, call: CallResult): void {
   let added = false;
   for (let index = 0; index < call.lines.length; index++) {
     const line = call.lines[index];
-    let total = findLine(sum.lines, line.line);
+    let total = byLine[line.line - sum.firstLine];
     if (!total) {
       total = {
         ...line,
@@ -102,6 +105,7 @@ function addInto(sum: CallResult, call: CallResult): void {
         calleeFreedBytes: 0,
       };
       append(sum.lines, total);
+      byLine[line.line - sum.firstLine] = total;
       added = true;
     }
     // What calls of the same function did inside this line, they add themselves. (Without the addon,
@@ -117,18 +121,13 @@ function addInto(sum: CallResult, call: CallResult): void {
   if (added) ArrayPrototypeSort(sum.lines, (a: LineResult, b: LineResult) => a.line - b.line);
 }
 
-/** Lines are few (one function's): a scan is cheaper than building an index per call. */
-function findLine(lines: LineResult[], line: number): LineResult | undefined {
-  for (let index = 0; index < lines.length; index++) if (lines[index].line === line) return lines[index];
-  return undefined;
-}
-
 /** Takes the pending summed tables (each once). */
 export function takeSummaries(): Array<{ result: CallResult; options: ResolvedOptions }> {
   const pending: Array<{ result: CallResult; options: ResolvedOptions }> = [];
   summaries.forEach((summary) => {
     if (summary.sum && summary.options) append(pending, { result: summary.sum, options: summary.options });
     summary.sum = undefined;
+    summary.byLine = [];
   });
   return pending;
 }
