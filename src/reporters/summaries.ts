@@ -17,6 +17,7 @@ interface Summary {
 }
 
 const summaries = new SafeMap<string, Summary>();
+let last: { file: string; firstLine: number; functionName: string; summary: Summary } | undefined;
 let exitHookInstalled = false;
 
 /**
@@ -24,11 +25,18 @@ let exitHookInstalled = false;
  * The first call folded is announced once, so the quiet that follows is not a mystery.
  */
 export function admitCall(result: CallResult, options: ResolvedOptions, announce: (text: string) => void): 'print' | 'summed' {
-  const key = `${result.file}:${result.firstLine}:${result.functionName}`;
-  let summary = summaries.get(key);
-  if (!summary) {
-    summary = { printed: 0, sum: undefined, byLine: [], options: undefined };
-    summaries.set(key, summary);
+  let summary: Summary | undefined;
+  // A busy function calls in a row: its summary is the last one found, without building the key.
+  if (last && last.file === result.file && last.firstLine === result.firstLine && last.functionName === result.functionName) {
+    summary = last.summary;
+  } else {
+    const key = `${result.file}:${result.firstLine}:${result.functionName}`;
+    summary = summaries.get(key);
+    if (!summary) {
+      summary = { printed: 0, sum: undefined, byLine: [], options: undefined };
+      summaries.set(key, summary);
+    }
+    last = { file: result.file, firstLine: result.firstLine, functionName: result.functionName, summary };
   }
   if (summary.printed < options.maxTables) {
     summary.printed++;

@@ -25,6 +25,7 @@ import {
   useReaders,
 } from './ledger';
 import { garbageCollector } from './gc';
+import { monotonicMs } from './clock';
 
 export { METRIC_NAMES, isMetricName, type MetricName };
 export { beginOwnWork, endOwnWork, hideOwnAllocations, forcedCollectionsFreed, ownAllocatedSoFar } from './ledger';
@@ -66,7 +67,7 @@ function openHeapReaders(): HeapReaders {
       heap: addon.heap,
       heapUsed: addon.heapUsed,
       external: addon.external,
-      offsets: addon.calibrate,
+      offsets: recentOffsets(addon.calibrate),
       allocationFree: true,
     };
   }
@@ -93,6 +94,25 @@ function openHeapReaders(): HeapReaders {
     },
     offsets: () => NO_OFFSETS,
     allocationFree: statistics.allocationFree,
+  };
+}
+
+/**
+ * What the fast reads leave out (code and read-only spaces, external strings) changes when V8
+ * compiles, slowly: measured at most every few milliseconds, not at every call (it costs a full
+ * statistics read, a fifth of a short call's cost).
+ */
+const OFFSETS_FOR_MS = 5;
+function recentOffsets(calibrate: () => [number, number, number]): () => readonly [number, number, number] {
+  let offsets: readonly [number, number, number] | undefined;
+  let measuredAt = -Infinity;
+  return () => {
+    const now = monotonicMs();
+    if (!offsets || now - measuredAt > OFFSETS_FOR_MS) {
+      offsets = calibrate();
+      measuredAt = now;
+    }
+    return offsets;
   };
 }
 
