@@ -2,13 +2,14 @@
 // every file that says "profile" somewhere, and a large library that only says it in a string or a
 // comment (a copied typescript.js) must not pay for a full Babel compile.
 //
-// It answers yes for the word `profile` as code (an identifier or a property: `@profile`,
-// `profile(`, `memprof_1.profile`, `profile.timestamp`) and for an `@profile` tag in a comment
+// It answers yes for the word `profile` used as a marker is used, in code (`@profile`, `profile(`,
+// `memprof_1.profile`, `profile.timestamp`: see isMarkerUse) and for an `@profile` tag in a comment
 // (`/** @profile */`, `// @profile`); strings, template text, regular expressions and other comments
 // do not count. Where JavaScript's grammar would need a parse (is this `/` a division or a regular
 // expression?), it guesses from the previous token, and a wrong guess is contained: strings and
 // regular expressions end at the end of their line.
 
+const RENAMED = /^as\s/;
 const TIMESTAMP = /^\.\s*timestamp\b/;
 const PROFILE_TAG = /(?:^|[\s*])@profile(?![\w$-])/;
 /** After these words a `/` starts a regular expression, as after an operator. */
@@ -33,6 +34,7 @@ const BANG = 33;
 const AT = 64;
 const DOT = 46;
 const COMMA = 44;
+const COLON = 58;
 const OPEN_PAREN = 40;
 
 function isIdentifierCode(code: number): boolean {
@@ -141,9 +143,9 @@ export function hasMarkerSyntax(source: string): boolean {
 
 /**
  * Is this `profile` used the way a marker is? Decorated (`@profile`), called (`profile(`), a member
- * (`memprof.profile`, `profile.timestamp`; not `profile.nodes`), or an element of a decorator list (`[profile]`, as tsc and
- * esbuild compile decorators). A variable or parameter of the program's that is called `profile` is
- * not a marker.
+ * (`memprof.profile`, `profile.timestamp`; not `profile.nodes`), an element of a decorator list
+ * (`[profile]`, as tsc and esbuild compile decorators), or renamed where it is imported. A
+ * variable or parameter of the program's that is called `profile` is not a marker.
  */
 function isMarkerUse(previousCode: number, source: string, end: number): boolean {
   if (previousCode === AT || previousCode === DOT || previousCode === OPEN_BRACKET || previousCode === COMMA) return true;
@@ -151,6 +153,8 @@ function isMarkerUse(previousCode: number, source: string, end: number): boolean
   while (next < source.length && isSpace(source.charCodeAt(next))) next++;
   const code = source.charCodeAt(next);
   if (code === DOT) return TIMESTAMP.test(source.slice(next, next + 40));
+  // Renamed where it is imported or required: `{ profile as measure }`, `{ profile: p }`.
+  if (code === COLON || RENAMED.test(source.slice(next, next + 4))) return true;
   return code === OPEN_PAREN || code === CLOSE_BRACKET || code === COMMA;
 }
 
