@@ -29,6 +29,8 @@ export interface SamplingNames {
   index: number;
   /** The table's first line (the marker's); it already counts the call, so it gets no extra sample. */
   firstLine: number;
+  /** The table line of a statement: by default its own; in compiled code, its original one. */
+  lineOf?: (node: t.Node) => number | undefined;
 }
 
 export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names: SamplingNames): void {
@@ -57,7 +59,7 @@ export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names
   noteLabels(body);
   // Whether the end of the body can be reached: only then does falling off it need marking.
   const fallsThrough = !listNeverCompletesNormally(body.body);
-  const statements = [...prelude, ...new StatementSampler(call).statements(body.body, names.firstLine)];
+  const statements = [...prelude, ...new StatementSampler(call, names.lineOf ?? startLine).statements(body.body, names.firstLine)];
 
   if (fn.generator) {
     // A generator can also end by return() from its consumer: only a catch tells a throw apart.
@@ -109,8 +111,15 @@ function isInert(statement: t.Statement): boolean {
   );
 }
 
+function startLine(node: t.Node): number | undefined {
+  return node.loc?.start.line;
+}
+
 class StatementSampler {
-  constructor(private readonly call: t.Identifier) {}
+  constructor(
+    private readonly call: t.Identifier,
+    private readonly lineOf: (node: t.Node) => number | undefined,
+  ) {}
 
   private sample(line: number): t.Statement {
     return t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('at')), [t.numericLiteral(line)]));
@@ -132,11 +141,11 @@ class StatementSampler {
         continue;
       }
       if (t.isReturnStatement(statement)) this.markReturn(statement);
-      const line = statement.loc?.start.line;
+      const line = this.lineOf(statement);
       if (line !== undefined && !isInert(statement)) {
         if (line !== lastSampledLine && !samplesItself(statement)) out.push(this.sample(line));
         const compound = this.descend(statement, line);
-        lastSampledLine = !compound || statement.loc?.end.line === line ? line : -1;
+        lastSampledLine = !compound || statement.loc?.start.line === statement.loc?.end.line ? line : -1;
       } else {
         this.descend(statement, lastSampledLine);
         lastSampledLine = -1;
