@@ -1,10 +1,10 @@
 // Where the code the hooks are given came from. Compiled JavaScript (tsc's or esbuild's dist/*.js,
 // or what ts-node and tsx hand over for a .ts file) carries a source map, inline or in a `.map` file
-// beside it; read back with the original sources' text, it lets the instrumenter find the markers a
+// (named by its sourceMappingURL comment, or beside it with the same name); read back with the original sources' text, it lets the instrumenter find the markers a
 // compiler dropped and show the original lines (src/instrument/original-source.ts). Kept light: the
 // require hook asks `needsCompile` of every file before the compiler is loaded.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isTypeScriptFile, mayContainMarkers } from '../instrument/file-kinds';
 import type { OriginalSources } from '../instrument/original-source';
@@ -15,7 +15,7 @@ const BOM = /^\uFEFF/;
 /** Must the hooks compile this code: TypeScript, a marker, or an original source with a marker? */
 export function needsCompile(code: string, filename: string): boolean {
   if (isTypeScriptFile(filename) || mayContainMarkers(code)) return true;
-  if (!code.includes('sourceMappingURL=')) return false;
+  if (!code.includes('sourceMappingURL=') && !existsSync(`${filename}.map`)) return false;
   return compiledOrigin(code, filename)?.contents.some((content) => content !== null && mayContainMarkers(content)) ?? false;
 }
 
@@ -55,15 +55,16 @@ interface RawSourceMap {
 function readOrigin(code: string, filename: string): OriginalSources | undefined {
   let url: string | undefined;
   for (const match of code.matchAll(SOURCE_MAP_URL)) url = match[1];
-  if (!url) return undefined;
-  let map: RawSourceMap;
-  let mapFile = filename;
+  let map: RawSourceMap & { file?: string };
+  // Without a sourceMappingURL comment, a `.map` beside the file (esbuild's `sourcemap: 'external'`).
+  let mapFile = url ? filename : `${filename}.map`;
   try {
-    if (url.startsWith('data:')) {
+    if (url?.startsWith('data:')) {
       map = JSON.parse(dataUrlText(url)) as RawSourceMap;
     } else {
-      mapFile = resolve(dirname(filename), decodeURIComponent(url.replace(/^file:\/\//, '')));
+      if (url) mapFile = resolve(dirname(filename), decodeURIComponent(url.replace(/^file:\/\//, '')));
       map = JSON.parse(readFileSync(mapFile, 'utf8')) as RawSourceMap;
+      if (!url && map.file !== undefined && map.file !== basename(filename)) return undefined;
     }
   } catch {
     return undefined; // no map after all, or not one memprof can read: the code is all there is
