@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, ROOT, parseTables } from './helpers';
@@ -70,8 +70,19 @@ test('a JavaScript ES module with the global profile', () => {
   assert.ok(big && Math.abs((big.incrementMiB ?? 0) - 152.6) < 1.5, JSON.stringify(big));
 });
 
+/** `tsc --noEmit` in an installed project: its own tsconfig.json, or the one named. */
+function typeCheck(directory: string, project = '.') {
+  return run(directory, process.execPath, [join(directory, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', project]);
+}
+
+function assertTypeChecks(directory: string, project = '.'): void {
+  const check = typeCheck(directory, project);
+  assert.equal(check.status, 0, `tsc -p ${project} in ${directory}:\n${check.stdout}${check.stderr}`);
+}
+
 test('a Jest project: memprof/jest transformer and matchers', { timeout: 300_000 }, () => {
   const project = installProject('jest-project');
+  assertTypeChecks(project);
   // The project allows memprof's install script (npm 11's allowScripts): the tarball builds its addon.
   assert.ok(existsSync(join(project, 'node_modules/memprof/build/Release/memprof.node')), 'the native addon was not built at install');
   const result = run(project, process.execPath, [join(project, 'node_modules/jest/bin/jest.js'), '--ci', '--json', '--outputFile=result.json']);
@@ -82,8 +93,54 @@ test('a Jest project: memprof/jest transformer and matchers', { timeout: 300_000
   assert.doesNotMatch(result.stderr, /DeprecationWarning/);
 });
 
+test('a project made with `npx ts-jest config:init`: ts-jest wrapped by memprof/jest, lineReport and matchers', { timeout: 300_000 }, () => {
+  const project = installProject('ts-jest-project');
+  assertTypeChecks(project);
+  const result = run(project, process.execPath, [join(project, 'node_modules/jest/bin/jest.js'), '--ci', '--json', '--outputFile=result.json']);
+  const report = JSON.parse(readFileSync(join(project, 'result.json'), 'utf8'));
+  assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+  assert.equal(report.numPassedTests, 3);
+  assert.equal(report.numFailedTests, 0);
+  // ts-jest still type-checks the tests: a type error fails the suite, with ts-jest's own diagnostic.
+  writeFileSync(join(project, 'src/typo.test.ts'), "test('typo', () => { const n: number = 'one'; expect(n).toBe(1); });\n");
+  const typo = run(project, process.execPath, [join(project, 'node_modules/jest/bin/jest.js'), '--ci', 'src/typo.test.ts']);
+  assert.equal(typo.status, 1);
+  assert.match(typo.stderr.replace(/\x1b\[[\d;]*m/g, ''), /TS2322: Type 'string' is not assignable to type 'number'/);
+  rmSync(join(project, 'src/typo.test.ts'));
+
+  // The matchers' types, for both of Jest's expects, under every module resolution TypeScript has.
+  writeFileSync(join(project, 'src/jest-globals.check.ts'), "import { expect } from '@jest/globals';\nexpect(() => 1).toAllocateAtMost('1 MiB');\nexpect(() => 1).not.toRetainAtMost(1024);\n");
+  writeFileSync(join(project, 'src/types-jest.check.ts'), "expect(() => 1).toAllocateAtMost('1 MiB');\nvoid expect(async () => 1).toRetainAtMost('2 MiB');\n");
+  assertEveryResolution(project, ['node', 'jest', 'memprof/jest/setup'], ['src/jest-globals.check.ts', 'src/types-jest.check.ts']);
+});
+
+/** Type-checks `files` with `types`, under commonjs/node10, node16, nodenext and bundler resolution. */
+function assertEveryResolution(project: string, types: string[], files: string[], skipLibCheck = false): void {
+  const settings = [
+    { module: 'commonjs', moduleResolution: 'node10' },
+    { module: 'node16', moduleResolution: 'node16' },
+    { module: 'nodenext', moduleResolution: 'nodenext' },
+    { module: 'esnext', moduleResolution: 'bundler' },
+  ];
+  for (const { module, moduleResolution } of settings) {
+    const config = `tsconfig.${moduleResolution}.json`;
+    const compilerOptions = { target: 'ES2022', module, moduleResolution, strict: true, noEmit: true, types, skipLibCheck, ignoreDeprecations: '5.0' };
+    writeFileSync(join(project, config), JSON.stringify({ compilerOptions, files }));
+    assertTypeChecks(project, config);
+  }
+  // A check that fails is a check: without the setup types, the matchers are unknown.
+  writeFileSync(join(project, 'tsconfig.without.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', strict: true, noEmit: true, types: types.filter((name) => !name.startsWith('memprof')) }, files }));
+  assert.match(typeCheck(project, 'tsconfig.without.json').stdout, /TS2339: Property 'toAllocateAtMost' does not exist/);
+}
+
 test('a Vitest project: memprof/vitest plugin and matchers', { timeout: 300_000 }, () => {
   const project = installProject('vitest-project');
+  assertTypeChecks(project);
+  writeFileSync(join(project, 'src/vitest.check.ts'), "import { expect } from 'vitest';\nexpect(() => 1).toAllocateAtMost('1 MiB');\nvoid expect(async () => 1).toRetainAtMost(1024);\n");
+  // Vite's own declarations import through package.json "imports", which node10 resolution does not
+  // read: declaration files are not checked there (skipLibCheck, as `tsc --init` sets it); the check
+  // file, which uses the matchers, still is.
+  assertEveryResolution(project, ['node', 'memprof/vitest/setup'], ['src/vitest.check.ts'], true);
   const result = run(project, process.execPath, [join(project, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=json', '--outputFile=result.json']);
   const report = JSON.parse(readFileSync(join(project, 'result.json'), 'utf8'));
   assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
