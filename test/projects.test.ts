@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, ROOT, parseTables } from './helpers';
@@ -13,11 +13,55 @@ after(() => rmSync(WORKSPACE, { recursive: true, force: true }));
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
+const STAGE = join(WORKSPACE, 'package');
+
 before(() => {
-  // dist/ is already built by `npm test`; packing must not rebuild it under the other test files.
-  execFileSync(NPM, ['pack', '--ignore-scripts', '--silent', '--pack-destination', WORKSPACE], { cwd: ROOT, stdio: 'pipe' });
+  // Packed as it is published (prepack trims package.json: scripts/pack-manifest.js), from a copy of
+  // what npm would pack: dist/ is already built by `npm test`, and the checkout's package.json is
+  // not touched while the other test files run.
+  const [listing] = JSON.parse(execFileSync(NPM, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' })) as Array<{ files: Array<{ path: string }> }>;
+  for (const { path } of listing.files) cpSync(join(ROOT, path), join(STAGE, path));
+  cpSync(join(ROOT, 'scripts'), join(STAGE, 'scripts'), { recursive: true });
+  execFileSync(NPM, ['pack', '--silent', '--pack-destination', WORKSPACE], { cwd: STAGE, stdio: 'pipe' });
   const [tarball] = readdirSync(WORKSPACE).filter((name) => name.endsWith('.tgz'));
   cpSync(join(WORKSPACE, tarball), join(WORKSPACE, 'memprof.tgz'));
+});
+
+/** Bytes of the files under `directory` (symbolic links not followed), as `du --apparent-size` counts. */
+function apparentSize(directory: string): number {
+  let total = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) total += apparentSize(path);
+    else if (entry.isFile()) total += statSync(path).size;
+  }
+  return total;
+}
+
+test('the packed package: only the install script, nothing it needs missing; a fresh install is small and warns only of it', { timeout: 300_000 }, () => {
+  const unpacked = join(WORKSPACE, 'unpacked');
+  mkdirSync(unpacked);
+  execFileSync('tar', ['xzf', join(WORKSPACE, 'memprof.tgz'), '-C', unpacked]);
+  const manifest = JSON.parse(readFileSync(join(unpacked, 'package/package.json'), 'utf8'));
+  assert.deepEqual(manifest.scripts, { install: 'node native/build.js' });
+  for (const file of ['native/build.js', 'native/memprof.cc', 'binding.gyp', 'fonts/DejaVuSans.ttf', 'fonts/LICENSE', 'register/index.js', 'globals.d.ts']) {
+    assert.ok(existsSync(join(unpacked, 'package', file)), file);
+  }
+  // The checkout's manifest is whole again after packing (postpack).
+  assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(STAGE, 'package.json'), 'utf8')).scripts), Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts));
+  assert.equal(existsSync(join(STAGE, 'package.json.unpacked')), false);
+
+  const project = join(WORKSPACE, 'fresh');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), '{ "name": "fresh", "private": true }\n');
+  const install = run(project, NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--save-dev', join(WORKSPACE, 'memprof.tgz')]);
+  assert.equal(install.status, 0, install.stderr);
+  const scriptWarnings = install.stderr.split('\n').filter((line) => /install-scripts\s+\S+@/.test(line));
+  assert.deepEqual(scriptWarnings.map((line) => line.replace(/^npm warn install-scripts\s+/, '')), ['memprof@0.1.0 (install: node native/build.js)']);
+  const megabytes = apparentSize(join(project, 'node_modules')) / 1e6;
+  assert.ok(megabytes < 15, `node_modules holds ${megabytes.toFixed(1)} MB`);
+  const help = run(project, NPX, ['--no', 'memprof', 'help']);
+  assert.equal(help.status, 0, help.stderr);
 });
 
 /** A fresh copy of fixtures/<name> with its dependencies installed (npm's cache makes this quick). */
