@@ -54,9 +54,16 @@ test('the packed package: only the install script, nothing it needs missing; a f
   const project = join(WORKSPACE, 'fresh');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), '{ "name": "fresh", "private": true }\n');
-  const install = run(project, NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--save-dev', join(WORKSPACE, 'memprof.tgz')]);
+  // As a user's shell runs it: not with the settings `npm test` hands its scripts (npm_config_*).
+  const userEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')));
+  const install = spawnSync(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn', '--save-dev', join(WORKSPACE, 'memprof.tgz')], {
+    cwd: project,
+    encoding: 'utf8',
+    timeout: 240_000,
+    env: userEnv,
+  });
   assert.equal(install.status, 0, install.stderr);
-  const scriptWarnings = install.stderr.split('\n').filter((line) => /install-scripts\s+\S+@/.test(line));
+  const scriptWarnings = `${install.stdout}\n${install.stderr}`.split('\n').filter((line) => /install-scripts\s+\S+@/.test(line));
   assert.deepEqual(scriptWarnings.map((line) => line.replace(/^npm warn install-scripts\s+/, '')), ['memprof@0.1.0 (install: node native/build.js)']);
   const megabytes = apparentSize(join(project, 'node_modules')) / 1e6;
   assert.ok(megabytes < 15, `node_modules holds ${megabytes.toFixed(1)} MB`);
