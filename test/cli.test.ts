@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScriptArguments } from '../src/cli/commands/script';
 import { UsageError } from '../src/cli/errors';
@@ -94,4 +94,41 @@ test('--json, --max-tables and --break-at set their environment variables', () =
   const run = memprof('--json', join(FIXTURES, 'seed/example.js'));
   assert.equal(run.status, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout.trim()).function, 'myFunc');
+});
+
+test('memprof help [command] prints the help; a directory and a failed start say so in one line and leave no file', () => {
+  const cwd = tempDir();
+  mkdirSync(join(cwd, 'src'));
+  mkdirSync(join(cwd, 'app'));
+  writeFileSync(join(cwd, 'app', 'index.js'), 'console.log("app ran");\n');
+  const inside = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd });
+
+  const help = inside('help');
+  assert.equal(help.status, 0, help.stderr);
+  assert.equal(help.stdout, memprof('--help').stdout);
+  const runHelp = inside('help', 'run');
+  assert.equal(runHelp.status, 0);
+  assert.match(runHelp.stdout, /^Usage: memprof run \[options\] <command> \[args\.\.\.\]/);
+  const unknown = inside('help', 'frobnicate');
+  assert.equal(unknown.status, 2);
+  assert.equal(unknown.stderr, "memprof: no command frobnicate; the commands are run, attach, list, clean, rm, peak, plot\nTry 'memprof --help'.\n");
+
+  const cases: Array<[string[], number, string]> = [
+    [['src'], 2, 'memprof: src is a directory with no index file or package.json "main": name the script to run\n'],
+    [['run', 'node', 'src'], 127, 'memprof: src is a directory with no index file or package.json "main": name the script to run\n'],
+    [['run', 'node', 'nosuch.js'], 127, 'memprof: cannot find script nosuch.js\n'],
+    [['run', 'src'], 127, 'memprof: src is a directory, not a command: name the program to run\n'],
+    [['run', './src'], 126, 'memprof: ./src is a directory, not a command: name the program to run\n'],
+  ];
+  for (const [args, status, stderr] of cases) {
+    const run = inside(...args);
+    assert.equal(run.stderr, stderr, args.join(' '));
+    assert.equal(run.status, status, args.join(' '));
+    assert.equal(run.stdout, '', args.join(' '));
+  }
+  assert.deepEqual(readdirSync(cwd).sort(), ['app', 'src'], 'no recording left behind');
+  // A directory Node can run (its index.js) runs.
+  const app = inside('app');
+  assert.equal(app.status, 0, app.stderr);
+  assert.equal(app.stdout, 'app ran\n');
 });

@@ -14,7 +14,6 @@ import { residentFromStatm, pageSize } from '../src/record/proc/reads';
 import { discoveryCadence } from '../src/record/tree-sampler';
 import { defaultFileName } from '../src/record/output-file';
 import { signalExitCode } from '../src/record/launch';
-import { formatStatus, StatusLine } from '../src/record/status-line';
 import { parseOptions } from '../src/cli/option-parser';
 import { SUBCOMMANDS } from '../src/cli/commands/index';
 import { helpText } from '../src/cli/help';
@@ -238,33 +237,6 @@ test('option parsing: grouped short flags, attached values, --no-*, stop at the 
   assert.deepEqual(parseOptions(['-1', '2'], [], { negativeNumbers: true }).positionals, ['-1', '2']);
   assert.throws(() => parseOptions(['--hook=1'], specs), UsageError);
   assert.throws(() => parseOptions(['--no-interval'], specs), /unknown option --no-interval/);
-});
-
-test('the status line: only on a terminal, in place, throttled, erased at the end', () => {
-  assert.equal(StatusLine.wanted({ write: () => true, isTTY: false }, true), false);
-  assert.equal(StatusLine.wanted({ write: () => true }, true), false);
-  assert.equal(StatusLine.wanted({ write: () => true, isTTY: true }, false), false);
-  assert.equal(StatusLine.wanted({ write: () => true, isTTY: true }, true), true);
-  const written: string[] = [];
-  let now = 0;
-  const line = new StatusLine({ write: (text: string) => written.push(text), isTTY: true, columns: 60 }, true, 250, () => now);
-  const figures = { elapsedSeconds: 1.2, currentMiB: 50.04, peakMiB: 80, processes: 3, samples: 12, treeMiB: 120 };
-  line.update(figures);
-  now = 100;
-  line.update(figures); // too soon: not drawn
-  now = 300;
-  line.update({ ...figures, samples: 1, processes: 1 });
-  line.clear();
-  line.clear();
-  assert.equal(written.length, 3);
-  assert.ok(written[0].startsWith('\r\x1b[2Kmemprof: recording 1.2 s  current 50.0 MiB (all 120.0 MiB)'));
-  assert.ok(written[0].endsWith('\r'));
-  assert.equal(written[0].length, '\r\x1b[2K'.length + 59 + '\r'.length, 'cut to the terminal width');
-  assert.equal(written[2], '\r\x1b[2K');
-  assert.equal(
-    formatStatus({ ...figures, samples: 1, processes: 1 }),
-    'memprof: recording 1.2 s  current 50.0 MiB  peak 80.0 MiB  1 process  1 sample',
-  );
 });
 
 test('/proc parsing, file names, signals, discovery cadence', () => {

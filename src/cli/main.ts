@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `memprof <command> ...` (run, attach, list, clean, rm, peak, plot: memory over time, like mprof) and
-// `memprof [options] <script> [args...]`. Thin: pick the command, parse its options, print --help or
-// run it, and leave with its exit code (or its error's, in one line).
+// `memprof <command> ...` (run, attach, list, clean, rm, peak, plot: memory over time, like mprof),
+// `memprof help [command]` and `memprof [options] <script> [args...]`. Thin: pick the command, parse
+// its options, print --help or run it, and leave with its exit code (or its error's, in one line).
 import { processIo, type Command } from './command';
-import { findSubcommand } from './commands/index';
+import { findSubcommand, SUBCOMMANDS } from './commands/index';
 import { scriptCommand } from './commands/script';
 import { asCliError, UsageError } from './errors';
 import { helpText } from './help';
@@ -26,9 +26,21 @@ async function runCommand(command: Command, argv: string[]): Promise<number> {
   }
 }
 
+/** `memprof help [command]`: what `--help` prints, as git and npm answer `help`. */
+function showHelp(topic: string | undefined): number {
+  const command = topic === undefined ? scriptCommand : findSubcommand(topic);
+  if (!command) {
+    process.stderr.write(`memprof: no command ${topic}; the commands are ${SUBCOMMANDS.map((known) => known.name).join(', ')}\nTry 'memprof --help'.\n`);
+    return 2;
+  }
+  process.stdout.write(helpText(command));
+  return 0;
+}
+
 const [first, ...rest] = process.argv.slice(2);
 const subcommand = findSubcommand(first);
-runCommand(subcommand ?? scriptCommand, subcommand ? rest : process.argv.slice(2)).then(
+const exitCode = first === 'help' ? Promise.resolve(showHelp(rest[0])) : runCommand(subcommand ?? scriptCommand, subcommand ? rest : process.argv.slice(2));
+exitCode.then(
   (code) => {
     process.exitCode = code;
   },

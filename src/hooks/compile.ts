@@ -1,8 +1,9 @@
-// What the load hooks run instead of a file's source: its instrumented form when it has markers or is
-// TypeScript, else the source untouched. A file memprof cannot instrument still runs (with one
+// What the load hooks run instead of a file's source: its instrumented form when it has markers (or
+// its original sources have: see compiled-origin.ts) or is TypeScript, else the source untouched. A file memprof cannot instrument still runs (with one
 // warning); a file that does not parse fails as Node would fail on it.
-import type { instrument as instrumentFunction, InstrumentOptions } from '../instrument/instrumenter';
-import { isTypeScriptFile, needsTransform, SourceSyntaxError } from '../instrument/file-kinds';
+import type { instrument as instrumentFunction, InstrumentOptions, OriginalSources } from '../instrument/instrumenter';
+import { isTypeScriptFile, mayContainMarkers, SourceSyntaxError } from '../instrument/file-kinds';
+import { compiledByAnotherLoader, compiledOrigin } from './compiled-origin';
 import { compileFunction } from 'node:vm';
 import { spawnSync } from 'node:child_process';
 import { rememberSource } from '../shared/source-lines';
@@ -39,16 +40,25 @@ export function compileForHook(
   runtime: string,
   instrumenter: typeof instrumentFunction = instrument,
 ): string {
-  if (!needsTransform(source, filename)) return source;
-  const options: InstrumentOptions = { runtime, moduleKind, ...(isTypeScriptFile(filename) ? projectSettingsFor(filename) : {}) };
+  // TypeScript from another loader (ts-node, tsx) is JavaScript now; JavaScript with a source map has
+  // its original sources, where the markers and the lines of the tables are.
+  const javascript = !isTypeScriptFile(filename) || compiledByAnotherLoader(source, filename);
+  const original = javascript ? compiledOrigin(source, filename) : undefined;
+  if (javascript && !original && !mayContainMarkers(source)) return source;
+  const options: InstrumentOptions = {
+    runtime,
+    moduleKind,
+    ...(javascript ? { javascript } : projectSettingsFor(filename)),
+    ...(original ? { original } : {}),
+  };
   try {
     const result = cachedInstrument(source, filename, options, instrumenter);
     if (!result) return source;
-    if (result.functions.length > 0) rememberSource(filename, source);
+    rememberSources(result, filename, source, original);
     return withSourceMap(result.code, result.map, filename, source);
   } catch (error) {
     if (error instanceof SourceSyntaxError) {
-      if (isTypeScriptFile(filename)) throwFromNowhere(asUserSyntaxError(error));
+      if (!javascript) throwFromNowhere(asUserSyntaxError(error));
       // JavaScript: let Node report its own error on the original source, exactly as without memprof;
       // and if Node can compile what Babel could not, say that this file runs unprofiled.
       if (moduleKind === 'commonjs' ? compilesAsCommonJs(source, filename) : compilesAsModule(source)) {
@@ -60,7 +70,7 @@ export function compileForHook(
       return source;
     }
     warn(`could not instrument ${filename}: ${firstLine(error, filename)}; it runs unprofiled`);
-    if (!isTypeScriptFile(filename)) return source;
+    if (javascript) return source;
     let compiled;
     try {
       compiled = instrument(source, filename, { ...options, profile: false });
@@ -69,6 +79,16 @@ export function compileForHook(
       throwFromNowhere(new Error(`memprof: cannot compile ${filename}: ${firstLine(compileError, filename)}`));
     }
     return compiled ? withSourceMap(compiled.code, compiled.map, filename, source) : source;
+  }
+}
+
+/** The text the tables of the file's functions read their lines from. */
+function rememberSources(result: CachedTransform & object, filename: string, source: string, original: OriginalSources | undefined): void {
+  for (const fn of result.functions) {
+    const file = fn.file ?? filename;
+    const index = original ? original.files.indexOf(file) : -1;
+    const text = index >= 0 ? original!.contents[index] : file === filename ? source : null;
+    if (text !== null) rememberSource(file, text);
   }
 }
 
@@ -83,8 +103,8 @@ export function compileForHook(
  */
 function withSourceMap(code: string, map: object | null, filename: string, source: string): string {
   if (!map) return code;
+  if (/^\s*\/\/[#@] sourceMappingURL=/m.test(source)) return code;
   if (isTypeScriptFile(filename)) enableSourceMaps();
-  else if (/^\s*\/\/[#@] sourceMappingURL=/m.test(source)) return code;
   const encoded = Buffer.from(JSON.stringify(map)).toString('base64');
   return `${code}${code.endsWith('\n') ? '' : '\n'}//# sourceMappingURL=data:application/json;charset=utf-8;base64,${encoded}\n`;
 }

@@ -3,7 +3,8 @@
 // files, including CommonJS TypeScript, are left to the require hook in the main thread.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { isTypeScriptFile, needsTransform } from '../instrument/file-kinds';
+import { isTypeScriptFile } from '../instrument/file-kinds';
+import { needsCompile } from './compiled-origin';
 import { compileForHook } from './compile';
 import { isOwnFile, packageTypeOf } from './module-format';
 
@@ -82,6 +83,6 @@ export async function load(url: string, context: LoadContext, nextLoad: NextLoad
   const loaded = await nextLoad(url, context);
   if (loaded.format !== 'module' || loaded.source == null) return loaded;
   const source = typeof loaded.source === 'string' ? loaded.source : Buffer.from(loaded.source as Uint8Array).toString('utf8');
-  if (!needsTransform(source, filename)) return loaded;
+  if (!needsCompile(source, filename)) return loaded;
   return { ...loaded, source: compileForHook(source, filename, 'esm', runtime) };
 }

@@ -1,5 +1,6 @@
 // Cheap questions about a file, answered without loading Babel: the load hooks ask them of every
 // file, and most files need nothing from memprof.
+import { hasMarkerSyntax } from './marker-scan';
 
 const TYPESCRIPT_FILE = /\.(?:[cm]?ts|tsx)$/;
 const MARKER_WORD = /\bprofile\b/;
@@ -8,9 +9,12 @@ export function isTypeScriptFile(filename: string): boolean {
   return TYPESCRIPT_FILE.test(filename) && !filename.endsWith('.d.ts');
 }
 
-/** A file that never says "profile" has nothing to instrument. */
+/**
+ * A file that never says "profile" has nothing to instrument (most files: one regular expression
+ * decides); one that does is scanned for a marker in code or an `@profile` comment (marker-scan.ts).
+ */
 export function mayContainMarkers(source: string): boolean {
-  return MARKER_WORD.test(source);
+  return MARKER_WORD.test(source) && hasMarkerSyntax(source);
 }
 
 /** TypeScript always needs compiling; JavaScript only when it may mark functions. */

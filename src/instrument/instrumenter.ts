@@ -8,12 +8,13 @@ import { isTypeScriptFile, mayContainMarkers, needsTransform, SourceSyntaxError 
 import { spliceInstrumented } from './splice';
 import { userSyntaxReason } from './syntax-errors';
 import { typeScriptPlugins, type JsxSettings } from './typescript-options';
+import { SourceMapLines, type OriginalSources } from './original-source';
 import type { MetadataSettings } from './decorator-metadata';
 
 export { isTypeScriptFile, needsTransform, SourceSyntaxError };
 
 export type DecoratorFlavour = 'legacy' | 'standard';
-export type { JsxSettings, MetadataSettings };
+export type { JsxSettings, MetadataSettings, OriginalSources };
 
 export interface InstrumentOptions {
   /** Module specifier the instrumented code loads memprof's runtime from. */
@@ -30,13 +31,20 @@ export interface InstrumentOptions {
   jsx?: JsxSettings;
   /** Profile every function of the file, marked or not (MEMPROF_INCLUDE matched it). Default false. */
   profileAll?: boolean;
+  /**
+   * The source is JavaScript a compiler wrote (whatever the file's name), from these sources: marked
+   * functions are found in them and tables show their lines (original-source.ts).
+   */
+  original?: OriginalSources;
+  /** The source is JavaScript whatever the file's name (a .ts file another loader compiled). */
+  javascript?: boolean;
 }
 
 export interface InstrumentResult {
   code: string;
   /** Source map (v3) from the output back to the original source. */
   map: object | null;
-  /** Profiled functions found and instrumented in this file. */
+  /** Profiled functions found and instrumented in this file (each with the file its table reads). */
   functions: InstrumentedFunctions['functions'];
 }
 
@@ -45,12 +53,13 @@ export interface InstrumentResult {
  * profile (it should then run untouched). Throws SourceSyntaxError when the file does not parse.
  */
 export function instrument(source: string, filename: string, options: InstrumentOptions): InstrumentResult | null {
-  if (!options.profileAll && !needsTransform(source, filename)) return null;
-  const typescript = isTypeScriptFile(filename);
+  const original = options.original && new SourceMapLines(options.original);
+  const typescript = !original && !options.javascript && isTypeScriptFile(filename);
+  if (!original && !typescript && !options.profileAll && !mayContainMarkers(source)) return null;
   const found: InstrumentedFunctions = { functions: [] };
   const plugins: PluginItem[] = [];
-  if (options.profile !== false && (options.profileAll || mayContainMarkers(source))) {
-    plugins.push(memprofPlugin({ runtime: options.runtime, moduleKind: options.moduleKind, filename, all: options.profileAll }, found));
+  if (options.profile !== false && (original || options.profileAll || mayContainMarkers(source))) {
+    plugins.push(memprofPlugin({ runtime: options.runtime, moduleKind: options.moduleKind, filename, original, all: options.profileAll }, found));
   }
   if (typescript) plugins.push(...typeScriptPlugins(filename, options));
 
@@ -66,7 +75,7 @@ export function instrument(source: string, filename: string, options: Instrument
       // Only syntax Node itself runs (JavaScript is not compiled, so no decorators): import
       // attributes in both spellings Node 20 accepts (`with`, and the older `assert`); JSX where the
       // file is meant to hold it.
-      plugins: ['deprecatedImportAssert', ...(filename.endsWith('.jsx') || filename.endsWith('.tsx') ? (['jsx'] as const) : [])],
+      plugins: ['deprecatedImportAssert', ...((filename.endsWith('.jsx') && !original) || (filename.endsWith('.tsx') && typescript) ? (['jsx'] as const) : [])],
     },
     plugins,
     presets: typescript

@@ -16,8 +16,15 @@ export interface MarkedFunction {
   /** First row of the table: the line of the decorator, the `profile(` call or the comment. */
   markerLine: number;
   name: string;
-  /** The expression to swap for the runtime stand-in; none for comment markers. */
-  marker?: { kind: 'call'; node: t.CallExpression } | { kind: 'decorator'; node: t.Decorator };
+  /**
+   * The expression to swap for the runtime stand-in; none for comment markers. In compiled code
+   * (compiled-markers.ts), a decorator is a `reference` to `profile` passed to the compiler's helper.
+   */
+  marker?: { kind: 'call'; node: t.CallExpression } | { kind: 'decorator'; node: t.Decorator } | { kind: 'reference'; path: NodePath<t.Expression> };
+  /** Compiled code only: the table's last line, its file, and each statement's line, in the original source. */
+  lastLine?: number;
+  file?: string;
+  lineOf?: (node: t.Node) => number | undefined;
 }
 
 const PROFILE_TAG = /(?:^|[\s*])@profile(?![\w$-])/;
@@ -82,6 +89,11 @@ export function findMarkedFunctions(program: NodePath<t.Program>, all = false): 
 
 /** Is this expression memprof's `profile` (global, imported, required, or `memprof.profile`)? */
 export function isProfileReference(path: NodePath): boolean {
+  // `(0, memprof_1.profile)(...)`: how compilers call an imported function without a `this`.
+  if (path.isSequenceExpression()) {
+    const expressions = path.get('expressions');
+    return expressions.length === 2 && expressions[0].isNumericLiteral() && isProfileReference(expressions[1]);
+  }
   if (path.isIdentifier()) {
     const binding = path.scope.getBinding(path.node.name);
     if (!binding) return path.node.name === 'profile';
@@ -125,7 +137,14 @@ function importsMemprof(path: NodePath | null): boolean {
   return !!path && path.isImportDeclaration() && path.node.source.value === PACKAGE_NAME;
 }
 
+/** Module interop helpers of compilers: `__importStar(require('memprof'))`, `__toESM(require(...))`. */
+const INTEROP_HELPER = /^_*(?:importStar|importDefault|toESM|interopRequireWildcard|interopRequireDefault)$/;
+
 function isRequireOfMemprof(node: t.Node | null | undefined): boolean {
+  if (t.isCallExpression(node) && node.arguments.length >= 1) {
+    const callee = t.isMemberExpression(node.callee) ? node.callee.property : node.callee;
+    if (t.isIdentifier(callee) && INTEROP_HELPER.test(callee.name)) return isRequireOfMemprof(node.arguments[0]);
+  }
   return (
     t.isCallExpression(node) &&
     t.isIdentifier(node.callee, { name: 'require' }) &&

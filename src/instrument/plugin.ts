@@ -5,6 +5,8 @@
 import type { NodePath, PluginObj } from '@babel/core';
 import * as t from '@babel/types';
 import { findMarkedFunctions, type MarkedFunction } from './markers';
+import { findCompiledMarkedFunctions } from './compiled-markers';
+import type { SourceMapLines } from './original-source';
 import { instrumentFunctionBody } from './sampling';
 
 export interface MemprofPluginOptions {
@@ -20,11 +22,14 @@ export interface MemprofPluginOptions {
   filename?: string;
   /** Profile every function of the file, marked or not (MEMPROF_INCLUDE). Default false. */
   all?: boolean;
+  /** For compiled code: its source map, which gives the tables their original files and lines. */
+  original?: SourceMapLines;
 }
 
 /** Filled in by the plugin, read by the instrumenter once Babel is done. */
 export interface InstrumentedFunctions {
-  functions: Array<{ name: string; firstLine: number; lastLine: number }>;
+  /** `file`, for compiled code: the original source its table reads its lines from. */
+  functions: Array<{ name: string; firstLine: number; lastLine: number; file?: string }>;
   /**
    * What the rewrite changed, for printing a file in place (splice.ts): the outermost rewritten
    * nodes in source order (a profiled function, or its `profile(...)` call), and the registration.
@@ -40,34 +45,42 @@ export function memprofPlugin(options: MemprofPluginOptions, found: Instrumented
         const filename = options.filename ?? state.filename;
         if (!filename) throw new Error('memprof: the Babel plugin needs the file name of the code it compiles');
         const moduleKind = options.moduleKind ?? (program.node.sourceType === 'module' ? 'esm' : 'commonjs');
-        instrumentProgram(program, { runtime: options.runtime, moduleKind, filename, all: options.all ?? false }, found);
+        instrumentProgram(program, { runtime: options.runtime, moduleKind, filename, all: options.all ?? false }, options.original, found);
       },
     },
   });
 }
 
-function instrumentProgram(program: NodePath<t.Program>, options: Required<MemprofPluginOptions>, found: InstrumentedFunctions): void {
-  const marked = findMarkedFunctions(program, options.all);
+type ProgramOptions = Required<Omit<MemprofPluginOptions, 'original'>>;
+
+function instrumentProgram(program: NodePath<t.Program>, options: ProgramOptions, original: SourceMapLines | undefined, found: InstrumentedFunctions): void {
+  const marked = original ? findCompiledMarkedFunctions(program, original) : findMarkedFunctions(program, options.all);
   if (marked.length === 0) return;
-  const firstIndex = found.functions.length;
-
-  const recordCache = program.scope.generateUidIdentifier('memprofRecord');
-  const fileRecord = program.scope.generateUidIdentifier('memprofFile');
-  const callFileRecord = () => t.callExpression(t.cloneNode(fileRecord), []);
-
-  const regions = outermost(marked.map((fn) => (fn.marker?.kind === 'call' ? fn.marker.node : fn.path.node)));
-  marked.forEach((fn, index) => {
-    const lastLine = fn.path.node.loc?.end.line ?? fn.markerLine;
-    found.functions.push({ name: fn.name, firstLine: fn.markerLine, lastLine });
-    swapMarker(fn, callFileRecord, index);
-    instrumentFunctionBody(fn.path, { fileRecord: callFileRecord, index, firstLine: fn.markerLine });
-  });
+  // Nodes printed anew: each function (or its `profile(...)` call) and each swapped decorator reference.
+  const regions = outermost(marked.flatMap((fn) => (fn.marker?.kind === 'call' ? [fn.marker.node] : fn.marker?.kind === 'reference' ? [fn.path.node, fn.marker.path.parent] : [fn.path.node])));
+  const registrations: t.Statement[] = [];
+  // One registration per file the tables read from: compiled code (a bundle) may come from several.
+  const files = [...new Set(marked.map((fn) => fn.file ?? options.filename))];
+  for (const file of files) {
+    const firstIndex = found.functions.length;
+    const recordCache = program.scope.generateUidIdentifier('memprofRecord');
+    const fileRecord = program.scope.generateUidIdentifier('memprofFile');
+    const callFileRecord = () => t.callExpression(t.cloneNode(fileRecord), []);
+    marked
+      .filter((fn) => (fn.file ?? options.filename) === file)
+      .forEach((fn, index) => {
+        const lastLine = fn.lastLine ?? fn.path.node.loc?.end.line ?? fn.markerLine;
+        found.functions.push({ name: fn.name, firstLine: fn.markerLine, lastLine, ...(fn.file ? { file } : {}) });
+        swapMarker(fn, callFileRecord, index);
+        instrumentFunctionBody(fn.path, { fileRecord: callFileRecord, index, firstLine: fn.markerLine, lineOf: fn.lineOf });
+      });
+    registrations.push(...registration({ ...options, filename: file }, found.functions.slice(firstIndex), fileRecord, recordCache, program));
+  }
 
   // At the end of the file, where it shifts no line or column of the user's code. It is hoisted, so
   // profiled functions called before the module body has run (hoisting, circular requires) find it.
-  const statements = registration(options, found.functions.slice(firstIndex), fileRecord, recordCache, program);
-  program.pushContainer('body', statements);
-  found.rewritten = { regions, registration: statements };
+  program.pushContainer('body', registrations);
+  found.rewritten = { regions, registration: registrations };
 }
 
 /** The nodes not inside another one of the list, in source order. */
@@ -82,10 +95,17 @@ function outermost(nodes: t.Node[]): t.Node[] {
   return kept;
 }
 
-/** `profile(fn, opts)` -> `file().marker(i)(fn, opts)`; `@profile(opts)` -> `@(file().marker(i)(opts))`. */
+/**
+ * `profile(fn, opts)` -> `file().marker(i)(fn, opts)`; `@profile(opts)` -> `@(file().marker(i)(opts))`;
+ * in compiled code, `__decorate([profile], ...)` -> `__decorate([file().marker(i)], ...)`.
+ */
 function swapMarker(fn: MarkedFunction, fileRecord: () => t.Expression, index: number): void {
   if (!fn.marker) return;
   const standIn = t.callExpression(t.memberExpression(fileRecord(), t.identifier('marker')), [t.numericLiteral(index)]);
+  if (fn.marker.kind === 'reference') {
+    fn.marker.path.replaceWith(standIn);
+    return;
+  }
   if (fn.marker.kind === 'call') {
     fn.marker.node.callee = standIn;
     return;
@@ -107,7 +127,7 @@ function swapMarker(fn: MarkedFunction, fileRecord: () => t.Expression, index: n
  * ready even before the module body runs.
  */
 function registration(
-  options: Required<MemprofPluginOptions>,
+  options: ProgramOptions,
   functions: InstrumentedFunctions['functions'],
   fileRecord: t.Identifier,
   recordCache: t.Identifier,

@@ -35,6 +35,8 @@ export interface SamplingNames {
    * Default true; MEMPROF_SAMPLE_ALL=1 samples every statement (to compare both).
    */
   skipQuiet?: boolean;
+  /** The table line of a statement: by default its own; in compiled code, its original one. */
+  lineOf?: (node: t.Node) => number | undefined;
 }
 
 export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names: SamplingNames): void {
@@ -65,7 +67,7 @@ export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names
   noteLabels(body);
   // Whether the end of the body can be reached: only then does falling off it need marking.
   const fallsThrough = !listNeverCompletesNormally(body.body);
-  const statements = [...prelude, ...new StatementSampler(call, quiet).statements(body.body, names.firstLine)];
+  const statements = [...prelude, ...new StatementSampler(call, names.lineOf ?? startLine, quiet).statements(body.body, names.firstLine)];
 
   if (fn.generator) {
     // A generator can also end by return() from its consumer: only a catch tells a throw apart.
@@ -117,9 +119,14 @@ function isInert(statement: t.Statement): boolean {
   );
 }
 
+function startLine(node: t.Node): number | undefined {
+  return node.loc?.start.line;
+}
+
 class StatementSampler {
   constructor(
     private readonly call: t.Identifier,
+    private readonly lineOf: (node: t.Node) => number | undefined,
     private readonly quiet: WeakSet<t.Node>,
   ) {}
 
@@ -139,7 +146,7 @@ class StatementSampler {
   private quietRow(list: t.Statement[], index: number, line: number): boolean {
     for (let next = index; next < list.length; next++) {
       const statement = list[next];
-      if (next > index && statement.loc?.start.line !== line) return true;
+      if (next > index && this.lineOf(statement) !== line) return true;
       if (!this.quiet.has(statement) || statement.loc?.end.line !== statement.loc?.start.line) return false;
     }
     return true;
@@ -162,11 +169,11 @@ class StatementSampler {
         continue;
       }
       if (t.isReturnStatement(statement)) this.markReturn(statement);
-      const line = statement.loc?.start.line;
+      const line = this.lineOf(statement);
       if (line !== undefined && !isInert(statement)) {
         if (line !== lastSampledLine && !samplesItself(statement)) out.push(this.quietRow(list, index, line) ? this.tick(line) : this.sample(line));
         const compound = this.descend(statement, line);
-        lastSampledLine = !compound || statement.loc?.end.line === line ? line : -1;
+        lastSampledLine = !compound || statement.loc?.start.line === statement.loc?.end.line ? line : -1;
       } else {
         this.descend(statement, lastSampledLine);
         lastSampledLine = -1;

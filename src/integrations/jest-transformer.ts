@@ -1,8 +1,10 @@
 // `memprof/jest`: a Jest transformer (jest.config: transform: { '\\.[cm]?[jt]sx?$': 'memprof/jest' }).
-// It is Jest's own babel-jest with memprof's plugin added, so files compile as they always did in the
-// project (its Babel config, TypeScript, ES modules, jest.mock hoisting) and marked functions are
-// instrumented. A project without a Babel config gets TypeScript and decorators compiled by memprof's
-// defaults, so that `@profile` on a TypeScript class works with no setup beyond this line.
+// With `['memprof/jest', { transformer: 'ts-jest' }]` it wraps that transformer instead
+// (jest-wrapped-transformer.ts). By default it is Jest's own babel-jest with memprof's plugin added,
+// so files compile as they always did in the project (its Babel config, TypeScript, ES modules,
+// jest.mock hoisting) and marked functions are instrumented. A project without a Babel config gets
+// TypeScript and decorators compiled by memprof's defaults, so that `@profile` on a TypeScript class
+// works with no setup beyond this line.
 import { loadPartialConfig, type TransformOptions } from '@babel/core';
 import type { SyncTransformer, TransformOptions as JestTransformOptions } from '@jest/transform';
 import { decoratorFlavourFor } from '../hooks/project-config';
@@ -10,6 +12,7 @@ import { isOwnFile } from '../hooks/module-format';
 import { compilerFingerprint } from '../hooks/transform-cache';
 import type { DecoratorFlavour } from '../instrument/instrumenter';
 import { shareV8Binding } from '../runtime/heap-statistics';
+import { createWrappedTransformer } from './jest-wrapped-transformer';
 
 // Transformers run outside Jest's test sandbox: load V8's heap statistics buffer here, where doing
 // so stays quiet, so that the runtime inside the sandbox can read heap counters without allocating.
@@ -51,7 +54,24 @@ function defaultsFor(flavour: DecoratorFlavour): TransformOptions {
   };
 }
 
-export function createTransformer(userOptions: TransformOptions = {}): BabelJestTransformer {
+export interface MemprofJestOptions {
+  /**
+   * The transformer that compiles the project's files ('ts-jest'); the other options are its own.
+   * Default: babel-jest, with memprof's plugin added to the project's Babel configuration.
+   */
+  transformer?: string;
+}
+
+export function createTransformer(options: TransformOptions & MemprofJestOptions = {}): BabelJestTransformer {
+  const { transformer, ...userOptions } = options;
+  if (transformer !== undefined && transformer !== 'babel-jest') {
+    if (typeof transformer !== 'string') throw new Error(`memprof/jest: option transformer must be a package name, got ${JSON.stringify(transformer)}`);
+    return createWrappedTransformer(transformer, userOptions) as BabelJestTransformer;
+  }
+  return createBabelTransformer(userOptions);
+}
+
+function createBabelTransformer(userOptions: TransformOptions): BabelJestTransformer {
   const babelJest = loadBabelJest();
   const withProjectConfig = babelJest.createTransformer({ ...userOptions, plugins: [...(userOptions.plugins ?? []), plugin] });
   const standalone = new Map<DecoratorFlavour, BabelJestTransformer>();

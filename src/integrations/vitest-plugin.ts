@@ -7,10 +7,21 @@ import { decoratorFlavourFor } from '../hooks/project-config';
 import { isOwnFile } from '../hooks/module-format';
 import { RUNTIME_MODULE } from '../runtime/location';
 
+/** A version 3 source map, typed as Vite's (rollup's) plugin types expect it. */
+export interface EncodedSourceMap {
+  version: number;
+  file?: string;
+  sourceRoot?: string;
+  sources: string[];
+  sourcesContent?: Array<string | null>;
+  names: string[];
+  mappings: string;
+}
+
 export interface MemprofVitePlugin {
   name: string;
   enforce: 'pre';
-  transform(code: string, id: string): { code: string; map: object | null } | null;
+  transform(code: string, id: string): { code: string; map: EncodedSourceMap | null } | null;
 }
 
 const SCRIPT = /\.[cm]?[jt]sx?$/;
@@ -29,7 +40,7 @@ export function memprof(): MemprofVitePlugin {
         decorators: decoratorFlavourFor(filename),
       });
       if (!result || result.functions.length === 0) return null;
-      return { code: result.code, map: result.map };
+      return { code: result.code, map: result.map as EncodedSourceMap | null };
     },
   };
 }

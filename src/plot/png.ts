@@ -1,22 +1,21 @@
-// PNG from the SVG, in Node alone: resvg (Rust, shipped prebuilt inside its npm packages) with the
-// DejaVu Sans font files of the `dejavu-fonts-ttf` package, so the picture looks the same on every
-// machine, fonts installed or not (servers and CI often have none).
+// PNG from the SVG, in Node alone: resvg (Rust, shipped prebuilt inside its npm packages; an optional
+// peer dependency, as its 4 MB binary serves PNG alone) with the DejaVu Sans font file memprof ships
+// (fonts/), so the picture looks the same on every machine, fonts installed or not (servers and CI
+// often have none). One face is enough: bold headings are drawn with it too, and the 12 MB of the
+// whole DejaVu family stay out of every install.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 /** Pixels per SVG unit in PNG files: 2 gives sharp text on high-density screens and in docs. */
 export const PNG_SCALE = 2;
 
 export class PngError extends Error {}
 
+/** fonts/DejaVuSans.ttf of the package (from dist/src/plot/). */
+const FONT_FILE = join(__dirname, '..', '..', '..', 'fonts', 'DejaVuSans.ttf');
+
 function fontFiles(): string[] {
-  try {
-    const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-    const files = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((name) => join(dir, name));
-    return files.every((file) => existsSync(file)) ? files : [];
-  } catch {
-    return [];
-  }
+  return existsSync(FONT_FILE) ? [FONT_FILE] : [];
 }
 
 export function svgToPng(svg: string, scale = PNG_SCALE): Buffer {
@@ -25,15 +24,15 @@ export function svgToPng(svg: string, scale = PNG_SCALE): Buffer {
     ({ Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js'));
   } catch (error) {
     throw new PngError(
-      `PNG output needs the package @resvg/resvg-js with its binary for ${process.platform}-${process.arch} (${(error as Error).message.split('\n')[0]}); use -o with .svg or .html instead`,
+      `PNG output needs the package @resvg/resvg-js (npm install --save-dev @resvg/resvg-js) with its binary for ${process.platform}-${process.arch} (${(error as Error).message.split('\n')[0]}); or use -o with .svg or .html`,
     );
   }
   const fonts = fontFiles();
   const renderer = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: '#ffffff',
-    // Bundled fonts: same picture everywhere, and no slow scan of the system's fonts. Without them
-    // (package missing), the system's fonts are the fallback.
+    // The bundled font: same picture everywhere, and no slow scan of the system's fonts. Without it
+    // (a checkout missing the file), the system's fonts are the fallback.
     font: fonts.length > 0 ? { loadSystemFonts: false, fontFiles: fonts, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' } : { loadSystemFonts: true },
     logLevel: 'off',
   });

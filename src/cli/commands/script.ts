@@ -1,8 +1,9 @@
 // `memprof [options] <script> [args...]`: runs a script with the load hook, like
 // `python -m memory_profiler script.py`. The options become the environment variables the runtime
 // reads (MEMPROF_METRIC, ...): each option's spec names its variable, for the help and for the run.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { scriptProblem } from '../../record/command';
 import { launch, REGISTER_ENTRY } from '../../record/launch';
 // The list of metric names only: a dependency-free file, so that checking a name opens no counter.
 import { isMetricName, METRIC_NAMES } from '../../runtime/metric-names';
@@ -105,7 +106,8 @@ export const scriptCommand: Command = {
 Memory over time (like Python's mprof):
 ${commandList(SUBCOMMANDS)}
 
-Each command has --help. A script named like a command runs with \`memprof ./run\`.`,
+Each command has --help (or: memprof help <command>). A script named like a command runs with
+\`memprof ./run\`.`,
   parsing: { stopAtPositional: true },
   helpLayout: { column: 23, alignLongOnly: false, hintColumn: 70 },
   run: async (parsed, io) => {
@@ -115,8 +117,9 @@ Each command has --help. A script named like a command runs with \`memprof ./run
       return 0;
     }
     if (invocation.kind === 'help') return 0; // printed by main, before run
+    const problem = scriptProblem(invocation.script, io.cwd);
+    if (problem) throw new CliError(problem, 2);
     const script = resolve(io.cwd, invocation.script);
-    if (!existsSync(script)) throw new CliError(`cannot find script ${invocation.script}`, 2);
     return launch(process.execPath, ['-r', REGISTER_ENTRY, script, ...invocation.args], { env: invocation.env }).exited;
   },
 };

@@ -1,0 +1,104 @@
+// Where the code the hooks are given came from. Compiled JavaScript (tsc's or esbuild's dist/*.js,
+// or what ts-node and tsx hand over for a .ts file) carries a source map, inline or in a `.map` file
+// (named by its sourceMappingURL comment, or beside it with the same name); read back with the original sources' text, it lets the instrumenter find the markers a
+// compiler dropped and show the original lines (src/instrument/original-source.ts). Kept light: the
+// require hook asks `needsCompile` of every file before the compiler is loaded.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isTypeScriptFile, mayContainMarkers } from '../instrument/file-kinds';
+import type { OriginalSources } from '../instrument/original-source';
+
+const SOURCE_MAP_URL = /^[ \t]*\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*$/gm;
+const BOM = /^\uFEFF/;
+
+/** Must the hooks compile this code: TypeScript, a marker, or an original source with a marker? */
+export function needsCompile(code: string, filename: string): boolean {
+  if (isTypeScriptFile(filename) || mayContainMarkers(code)) return true;
+  if (!code.includes('sourceMappingURL=') && !existsSync(`${filename}.map`)) return false;
+  return compiledOrigin(code, filename)?.contents.some((content) => content !== null && mayContainMarkers(content)) ?? false;
+}
+
+/**
+ * A TypeScript file whose code is not its own text was compiled by another loader (ts-node, tsx, or
+ * any that calls the module's _compile with its output): it is JavaScript now.
+ */
+export function compiledByAnotherLoader(code: string, filename: string): boolean {
+  if (!isTypeScriptFile(filename)) return false;
+  try {
+    return readFileSync(filename, 'utf8').replace(BOM, '') !== code.replace(BOM, '');
+  } catch {
+    // Not on disk (a virtual module): its code is all there is.
+    return false;
+  }
+}
+
+let last: { code: string; filename: string; origin: OriginalSources | undefined } | undefined;
+
+/** The sources `code` was compiled from, per its source map; undefined without a usable map. */
+export function compiledOrigin(code: string, filename: string): OriginalSources | undefined {
+  if (last && last.code === code && last.filename === filename) return last.origin;
+  const origin = readOrigin(code, filename);
+  last = { code, filename, origin };
+  return origin;
+}
+
+interface RawSourceMap {
+  version?: number;
+  sources?: Array<string | null>;
+  sourcesContent?: Array<string | null>;
+  sourceRoot?: string;
+  mappings?: string;
+  sections?: unknown[];
+}
+
+function readOrigin(code: string, filename: string): OriginalSources | undefined {
+  let url: string | undefined;
+  for (const match of code.matchAll(SOURCE_MAP_URL)) url = match[1];
+  let map: RawSourceMap & { file?: string };
+  // Without a sourceMappingURL comment, a `.map` beside the file (esbuild's `sourcemap: 'external'`).
+  let mapFile = url ? filename : `${filename}.map`;
+  try {
+    if (url?.startsWith('data:')) {
+      map = JSON.parse(dataUrlText(url)) as RawSourceMap;
+    } else {
+      if (url) mapFile = resolve(dirname(filename), decodeURIComponent(url.replace(/^file:\/\//, '')));
+      map = JSON.parse(readFileSync(mapFile, 'utf8')) as RawSourceMap;
+      if (!url && map.file !== undefined && map.file !== basename(filename)) return undefined;
+    }
+  } catch {
+    return undefined; // no map after all, or not one memprof can read: the code is all there is
+  }
+  if (map.version !== 3 || !Array.isArray(map.sources) || (typeof map.mappings !== 'string' && !map.sections)) return undefined;
+  const files = map.sources.map((source) => sourcePath(source ?? '', map.sourceRoot, mapFile));
+  const contents = files.map((file, index) => {
+    const content = map.sourcesContent?.[index];
+    if (typeof content === 'string') return content;
+    try {
+      return existsSync(file) ? readFileSync(file, 'utf8') : null;
+    } catch {
+      return null;
+    }
+  });
+  if (contents.every((content) => content === null)) return undefined;
+  return { map, files, contents };
+}
+
+function dataUrlText(url: string): string {
+  const comma = url.indexOf(',');
+  const header = url.slice(0, comma);
+  const body = url.slice(comma + 1);
+  return header.endsWith(';base64') ? Buffer.from(body, 'base64').toString('utf8') : decodeURIComponent(body);
+}
+
+/** A source's file, as the source map specification resolves it: sourceRoot, then the map's location. */
+function sourcePath(source: string, sourceRoot: string | undefined, mapFile: string): string {
+  const root = sourceRoot ? (sourceRoot.endsWith('/') ? sourceRoot : `${sourceRoot}/`) : '';
+  try {
+    const url = new URL(root + source, pathToFileURL(mapFile));
+    if (url.protocol === 'file:') return fileURLToPath(url);
+  } catch {
+    // not a URL either: kept as written
+  }
+  return root + source;
+}
