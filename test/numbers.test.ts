@@ -71,7 +71,8 @@ for (const mode of MODES) {
     // whatever line runs then: up to a few hundred KiB, once. Hence the 256 KiB tolerance.
     for (const call of calls) {
       near(keepLine(call).allocatedBytes, ARRAY_16MB, 256 * 1024, 'keep line');
-      near(loopLine(call).allocatedBytes / keepLine(call).allocatedBytes, 8, 0.05, 'loop line / keep line');
+      // The same 256 KiB of compile metadata on the keep line moves the ratio by up to 0.13.
+      near(loopLine(call).allocatedBytes / keepLine(call).allocatedBytes, 8, 0.2, 'loop line / keep line');
     }
     // The point of the column: collections did run inside some calls, moving Increment and not Allocated.
     assert.ok(calls.some((call) => loopLine(call).freedBytes > ARRAY_16MB), 'no collection freed anything during the loop');
