@@ -1,5 +1,6 @@
 // What the load hooks run instead of a file's source: its instrumented form when it has markers (or
-// its original sources have: see compiled-origin.ts) or is TypeScript, else the source untouched. A file memprof cannot instrument still runs (with one
+// its original sources have: see compiled-origin.ts), is TypeScript, or is named by MEMPROF_INCLUDE
+// (every function profiled), else the source untouched. A file memprof cannot instrument still runs (with one
 // warning); a file that does not parse fails as Node would fail on it.
 import type { instrument as instrumentFunction, InstrumentOptions, OriginalSources } from '../instrument/instrumenter';
 import { isTypeScriptFile, mayContainMarkers, SourceSyntaxError } from '../instrument/file-kinds';
@@ -10,6 +11,7 @@ import { rememberSource } from '../shared/source-lines';
 import { enableSourceMaps } from './source-maps';
 import { projectSettingsFor } from './project-config';
 import { cacheKey, openTransformCache, type CachedTransform, type TransformCache } from './transform-cache';
+import { isIncluded } from './included-files';
 
 let cache: TransformCache | undefined | null = null;
 
@@ -44,10 +46,12 @@ export function compileForHook(
   // its original sources, where the markers and the lines of the tables are.
   const javascript = !isTypeScriptFile(filename) || compiledByAnotherLoader(source, filename);
   const original = javascript ? compiledOrigin(source, filename) : undefined;
-  if (javascript && !original && !mayContainMarkers(source)) return source;
+  const profileAll = isIncluded(filename);
+  if (javascript && !original && !profileAll && !mayContainMarkers(source)) return source;
   const options: InstrumentOptions = {
     runtime,
     moduleKind,
+    ...(profileAll ? { profileAll } : {}),
     ...(javascript ? { javascript } : projectSettingsFor(filename)),
     ...(original ? { original } : {}),
   };

@@ -8,13 +8,14 @@ import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isTypeScriptFile, mayContainMarkers } from '../instrument/file-kinds';
 import type { OriginalSources } from '../instrument/original-source';
+import { isIncluded } from './included-files';
 
 const SOURCE_MAP_URL = /^[ \t]*\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*$/gm;
 const BOM = /^\uFEFF/;
 
-/** Must the hooks compile this code: TypeScript, a marker, or an original source with a marker? */
+/** Must the hooks compile this code: TypeScript, a marker, MEMPROF_INCLUDE, or an original source with a marker? */
 export function needsCompile(code: string, filename: string): boolean {
-  if (isTypeScriptFile(filename) || mayContainMarkers(code)) return true;
+  if (isTypeScriptFile(filename) || mayContainMarkers(code) || isIncluded(filename)) return true;
   if (!code.includes('sourceMappingURL=') && !existsSync(`${filename}.map`)) return false;
   return compiledOrigin(code, filename)?.contents.some((content) => content !== null && mayContainMarkers(content)) ?? false;
 }

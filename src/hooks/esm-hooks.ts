@@ -7,6 +7,7 @@ import { isTypeScriptFile } from '../instrument/file-kinds';
 import { needsCompile } from './compiled-origin';
 import { compileForHook } from './compile';
 import { isOwnFile, packageTypeOf } from './module-format';
+import { isIncluded } from './included-files';
 
 export interface EsmHookData {
   /** Absolute path of memprof's runtime, which instrumented ES modules require. */
@@ -68,9 +69,10 @@ interface LoadResult {
 type NextLoad = (url: string, context: LoadContext) => Promise<LoadResult>;
 
 export async function load(url: string, context: LoadContext, nextLoad: NextLoad): Promise<LoadResult> {
-  if (!url.startsWith('file:') || url.includes('/node_modules/')) return nextLoad(url, context);
+  if (!url.startsWith('file:')) return nextLoad(url, context);
   const filename = fileURLToPath(url);
-  if (isOwnFile(filename)) return nextLoad(url, context);
+  // Dependencies are left alone unless MEMPROF_INCLUDE names them.
+  if (isOwnFile(filename) || (url.includes('/node_modules/') && !isIncluded(filename))) return nextLoad(url, context);
 
   if (isTypeScriptFile(filename)) {
     const format = filename.endsWith('.mts') ? 'module' : filename.endsWith('.cts') ? 'commonjs' : packageTypeOf(filename);

@@ -4,6 +4,7 @@
 // load the runtime and the compiler only when a program needs them.
 import { environmentDefaults, ProfileOptionsError } from '../runtime/options';
 import { installRequireHook } from './require-hook';
+import { includedFiles } from './included-files';
 import { RUNTIME_MODULE } from '../runtime/location';
 import { enableSourceMaps } from './source-maps';
 import { isTypeScriptFile } from '../instrument/file-kinds';
@@ -71,6 +72,7 @@ function registerEsmHooks(): void {
 function checkEnvironment(): void {
   try {
     environmentDefaults();
+    includedFiles();
   } catch (error) {
     if (!(error instanceof ProfileOptionsError)) throw error;
     process.stderr.write(`${error.message}\n`);

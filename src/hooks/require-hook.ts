@@ -15,6 +15,7 @@ import { primordials } from '../shared/primordials';
 import { isOwnFile, packageTypeOf } from './module-format';
 import { needsCompile } from './compiled-origin';
 import type { ModuleKind } from './compile';
+import { isIncluded } from './included-files';
 
 interface ModuleInternals {
   _extensions: Record<string, (module: unknown, filename: string) => void>;
@@ -30,8 +31,10 @@ function moduleKindOf(filename: string, format: unknown): ModuleKind {
   return filename.endsWith('.js') && packageTypeOf(filename) === 'module' ? 'esm' : 'commonjs';
 }
 
+/** Dependencies are left alone unless MEMPROF_INCLUDE names them; memprof's own files always. */
 function wanted(filename: unknown): filename is string {
-  return typeof filename === 'string' && !filename.includes('/node_modules/') && !isOwnFile(filename);
+  if (typeof filename !== 'string' || isOwnFile(filename)) return false;
+  return !filename.includes('/node_modules/') || isIncluded(filename);
 }
 
 /**

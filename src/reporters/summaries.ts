@@ -3,7 +3,7 @@
 // are summed into one table per function, printed when the process exits (or on printSummaries()).
 import { netBytes, type CallResult, type LineResult } from '../runtime/call-result';
 import type { ResolvedOptions } from '../runtime/options';
-import { append, primordials } from '../shared/primordials';
+import { append, environment, primordials } from '../shared/primordials';
 
 const { ArrayPrototypeSort, MathMax, SafeMap, processOn } = primordials;
 
@@ -19,6 +19,7 @@ interface Summary {
 const summaries = new SafeMap<string, Summary>();
 let last: { file: string; firstLine: number; functionName: string; summary: Summary } | undefined;
 let exitHookInstalled = false;
+let wholeFilesAnnounced = false;
 
 /**
  * Decides for one finished call: 'print' it, or fold it into its function's summary ('summed').
@@ -43,13 +44,8 @@ export function admitCall(result: CallResult, options: ResolvedOptions, announce
     return 'print';
   }
   if (!summary.sum) {
-    const printed = summary.printed;
-    announce(
-      printed === 0
-        ? `memprof: calls of ${result.functionName} are summed into one table printed at exit (maxTables, MEMPROF_MAX_TABLES)\n`
-        : `memprof: ${result.functionName} printed ${printed} table${printed === 1 ? '' : 's'}; ` +
-            `its further calls are summed into one table printed at exit (maxTables, MEMPROF_MAX_TABLES)\n`,
-    );
+    const notice = foldingNotice(result.functionName, summary.printed);
+    if (notice !== undefined) announce(notice);
     summary.sum = emptySum(result);
     summary.byLine = [];
     summary.options = options;
@@ -57,6 +53,26 @@ export function admitCall(result: CallResult, options: ResolvedOptions, announce
   }
   addInto(summary.sum, summary.byLine, result);
   return 'summed';
+}
+
+/**
+ * What the first folded call of a function says. Whole files (MEMPROF_INCLUDE: thousands of functions,
+ * no tables per call by default) say it once for all their functions.
+ */
+function foldingNotice(functionName: string, printed: number): string | undefined {
+  const include = printed === 0 ? environment('MEMPROF_INCLUDE') : undefined;
+  if (include) {
+    if (wholeFilesAnnounced) return undefined;
+    wholeFilesAnnounced = true;
+    return (
+      `memprof: every function of the files matching ${include} is profiled; their calls are summed into one table ` +
+      `per function, printed at exit with the top lines (MEMPROF_MAX_TABLES=n for tables per call)\n`
+    );
+  }
+  return printed === 0
+    ? `memprof: calls of ${functionName} are summed into one table printed at exit (maxTables, MEMPROF_MAX_TABLES)\n`
+    : `memprof: ${functionName} printed ${printed} table${printed === 1 ? '' : 's'}; ` +
+        `its further calls are summed into one table printed at exit (maxTables, MEMPROF_MAX_TABLES)\n`;
 }
 
 /** A summed result with nothing in it yet, shaped like `first`. */

@@ -11,6 +11,8 @@ import { complain, write } from './destination';
 import { append, joinStrings, padStart, primordials, repeat } from '../shared/primordials';
 
 const { ArrayPrototypeSort, SafeMap, processOn } = primordials;
+/** Half of 0.1 MiB: anything smaller prints as 0.0 MiB. */
+const SMALLEST_SHOWN_BYTES = 0.05 * 1024 * 1024;
 
 interface LineTotal {
   file: string;
@@ -53,10 +55,13 @@ export function topLines(count: number): TopLinesListener {
     format() {
       const ranked: LineTotal[] = [];
       totals.forEach((total) => {
-        if (total.allocatedBytes > 0) append(ranked, total);
+        // A line that shows as 0.0 MiB tells nothing: whole files have thousands of them.
+        if (total.allocatedBytes >= SMALLEST_SHOWN_BYTES) append(ranked, total);
       });
       ArrayPrototypeSort(ranked, (a: LineTotal, b: LineTotal) => b.allocatedBytes - a.allocatedBytes);
       const shown = ranked.length < count ? ranked.length : count;
+      const profiled = `${functions.size} function${functions.size === 1 ? '' : 's'} profiled, ${calls} call${calls === 1 ? '' : 's'}`;
+      if (shown === 0) return `memprof: no profiled line allocated 0.1 MiB or more; ${profiled}\n\n`;
       const rows: string[][] = [['Allocated', 'Net', 'Occurrences', 'Line', 'Function']];
       for (let index = 0; index < shown; index++) {
         const total = ranked[index];
@@ -71,8 +76,8 @@ export function topLines(count: number): TopLinesListener {
         append(text, `  ${joinStrings(cells, '  ')}`);
       }
       return (
-        `memprof: the ${shown} lines that allocated most (what each line allocated itself, not the profiled calls it made); ` +
-        `${functions.size} functions profiled, ${calls} calls\n${joinStrings(text, '\n')}\n\n`
+        `memprof: the ${shown === 1 ? 'line' : `${shown} lines`} that allocated most (what each line allocated itself, not the profiled calls it made); ` +
+        `${profiled}\n${joinStrings(text, '\n')}\n\n`
       );
     },
     calls: () => calls,

@@ -4,7 +4,7 @@
 import { isMetricName, METRIC_NAMES, type MetricName } from './metric-names';
 import { environment, joinStrings, own, primordials } from '../shared/primordials';
 
-const { ArrayIsArray, ArrayPrototypeIndexOf, JSONStringify, NumberCtor, NumberIsFinite, NumberIsInteger, ObjectKeys } = primordials;
+const { ArrayIsArray, ArrayPrototypeIndexOf, JSONStringify, NumberCtor, NumberIsFinite, NumberIsInteger, ObjectKeys, RegExpPrototypeExec } = primordials;
 
 /** Anything with a `write(string)` method: `process.stderr`, a file stream, a test's collector. */
 export interface TextSink {
@@ -155,6 +155,7 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? JSONStringify(value) : `${typeof value === 'symbol' ? 'a symbol' : value}`;
 }
 
+const WHOLE_NUMBER = /^\d+$/;
 let cachedDefaults: ResolvedOptions | undefined;
 let cachedEnvKey = '';
 
@@ -167,6 +168,11 @@ export function environmentDefaults(): ResolvedOptions {
   const retained = environment('MEMPROF_RETAINED');
   const lines = environment('MEMPROF_LINES');
   const include = environment('MEMPROF_INCLUDE');
+  const topLines = environment('MEMPROF_TOP_LINES');
+  // Read by the top-lines reporter; checked here so that a mistyped value stops the program at start.
+  if (topLines && RegExpPrototypeExec(WHOLE_NUMBER, topLines) === null) {
+    throw new ProfileOptionsError(`memprof: MEMPROF_TOP_LINES must be a whole number, got ${JSONStringify(topLines)}`);
+  }
   const key = `${metric}\0${precision}\0${breakAt}\0${maxTables}\0${retained}\0${lines}\0${include}`;
   if (cachedDefaults && key === cachedEnvKey) return { ...cachedDefaults };
   const defaults: ResolvedOptions = {

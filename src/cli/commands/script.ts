@@ -51,6 +51,20 @@ export const SCRIPT_OPTIONS: readonly OptionSpec[] = [
     check: checked((threshold) => Number(threshold) > 0, (threshold) => `--break-at must be a positive number of MiB, got "${threshold}"`),
   },
   {
+    name: 'include',
+    value: 'globs',
+    description: 'profile every function of the matching files, no markers needed\n(comma-separated globs; node_modules only when a glob names it); prints\nthe summed tables and the top lines at exit',
+    env: 'MEMPROF_INCLUDE',
+    check: checked((globs) => globs.split(',').every((glob) => glob.trim() !== ''), (globs) => `--include has an empty glob: "${globs}"`),
+  },
+  {
+    name: 'top-lines',
+    value: 'n',
+    description: 'at exit, list the n lines that allocated most (default 20 with\n--include, else 0)',
+    env: 'MEMPROF_TOP_LINES',
+    check: checked((count) => /^\d+$/.test(count), (count) => `--top-lines must be a whole number, got "${count}"`),
+  },
+  {
     name: 'retained',
     description: 'also measure what each call leaves alive (two full garbage collections\nper call)',
     env: 'MEMPROF_RETAINED=1',
@@ -101,7 +115,8 @@ export const scriptCommand: Command = {
   description: `Runs a Node.js script (JavaScript or TypeScript) with line-by-line memory profiling, like
 \`node -r memprof/register <script>\`: every function marked with profile prints a table per call.`,
   options: SCRIPT_OPTIONS,
-  epilogue: `Mark functions with \`/** @profile */\`, \`profile(function ...)\` or \`@profile\` on class methods.
+  epilogue: `Mark functions with \`/** @profile */\`, \`profile(function ...)\` or \`@profile\` on class methods,
+or profile whole files without markers: \`memprof --include 'src/**/*.js' app.js\`.
 
 Memory over time (like Python's mprof):
 ${commandList(SUBCOMMANDS)}
