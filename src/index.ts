@@ -14,3 +14,5 @@ export type { CallReport, LineReport } from './reporters/call-report';
 export { toAllocateAtMost, toRetainAtMost, memoryMatchers, type MatcherResult } from './testing/matchers';
 export { printSummaries } from './reporters/printer';
 export { memoryUsage, type MemoryUsage, type MemoryUsageResult, type MemoryUsageOptions, type FunctionUsageOptions, type ProcessUsageOptions, type CommandUsageOptions, type ChildUsage, type CommandExit, type TimedSample, type UsageMetric, type ProcessMetric } from './api/memory-usage';
+export { findLeaks, type FindLeaksOptions } from './api/leaks/find-leaks';
+export { formatLeakReport, type LeakReport, type LeakLine } from './api/leaks/leak-report';

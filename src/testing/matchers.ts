@@ -5,7 +5,7 @@
 import { collect, type Collected } from '../api/collect';
 import { isThenable } from '../shared/thenable';
 import { forceCollection, hideOwnAllocations, METRICS, readAbsolute } from '../runtime/metrics';
-import { parseBytes, formatBytes } from './bytes';
+import { parseBytes, formatBytes } from '../shared/bytes';
 import { primordials } from '../shared/primordials';
 
 const { PromisePrototypeThen, PromiseResolve } = primordials;

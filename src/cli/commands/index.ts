@@ -3,13 +3,14 @@
 import type { Command } from '../command';
 import { attachCommand } from './attach';
 import { cleanCommand } from './clean';
+import { leaksCommand } from './leaks';
 import { listCommand } from './list';
 import { peakCommand } from './peak';
 import { plotCommand } from './plot';
 import { rmCommand } from './rm';
 import { runCommand } from './run';
 
-export const SUBCOMMANDS: readonly Command[] = [runCommand, attachCommand, listCommand, cleanCommand, rmCommand, peakCommand, plotCommand];
+export const SUBCOMMANDS: readonly Command[] = [runCommand, attachCommand, listCommand, cleanCommand, rmCommand, peakCommand, plotCommand, leaksCommand];
 
 export function findSubcommand(word: string | undefined): Command | undefined {
   return SUBCOMMANDS.find((command) => command.name === word);

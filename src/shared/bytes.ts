@@ -1,5 +1,5 @@
 // Byte amounts as people write them in tests: 1048576, '1 MiB', '1.5MB', '512 KiB'.
-import { primordials } from '../shared/primordials';
+import { primordials } from './primordials';
 
 const { JSONStringify, MathAbs, MathRound, NumberCtor, NumberIsFinite, NumberPrototypeToFixed, RegExpPrototypeExec, StringPrototypeToLowerCase } = primordials;
 const AMOUNT = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$/i;
