@@ -56,7 +56,13 @@ export function allocatingFunctions(samples: readonly AllocationSample[], ownFil
  * when the marks seen in the samples do not line up with the marks made (the profile missed one), so
  * that no allocation is charged to the wrong line.
  */
-export function keptLines(samples: readonly AllocationSample[], marks: LineMarks, iterations: number, ownFiles: (url: string) => boolean): KeptLine[] | undefined {
+export function keptLines(
+  samples: readonly AllocationSample[],
+  marks: LineMarks,
+  iterations: number,
+  ownFiles: (url: string) => boolean,
+  lineOf: (frame: CallFrame) => number,
+): KeptLine[] | undefined {
   const lines = new Map<string, KeptLine>();
   let markIndex = 0;
   let iteration = -1;
@@ -78,7 +84,7 @@ export function keptLines(samples: readonly AllocationSample[], marks: LineMarks
     const frame = innermostFileFrame(sample.stack)!;
     const marked = location >= 0 ? marks.locations[location] : undefined;
     const onStack = marked !== undefined && sample.stack.some((candidate) => functionKey(candidate) === marked.functionKey);
-    const line = onStack ? marked.line : frame.lineNumber + 1;
+    const line = onStack ? marked.line : lineOf(frame);
     const owner = onStack ? (sample.stack.find((candidate) => functionKey(candidate) === marked.functionKey) ?? frame) : frame;
     const key = `${owner.scriptId}:${line}`;
     let kept = lines.get(key);

@@ -10,6 +10,7 @@ import { isThenable } from '../../shared/thenable';
 import { parseBytes } from '../../shared/bytes';
 import { explainGrowth, WATCHED_ITERATIONS, type IterationFigures } from './explain';
 import { fitGrowth } from './growth';
+import { median } from './leak-lines';
 import type { LeakReport } from './leak-report';
 
 export interface FindLeaksOptions {
@@ -70,22 +71,18 @@ function iterate(fn: () => unknown): IterationFigures | Promise<IterationFigures
   return isThenable(run) ? Promise.resolve(run).then((done) => figuresOf(done as Collected<unknown>)) : figuresOf(run as Collected<unknown>);
 }
 
-function median(values: ArrayLike<number>): number {
-  const sorted = Array.from(values).sort((a, b) => a - b);
-  if (sorted.length === 0) return 0;
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 /** The leak finder's plan: each `yield` is one call of the function, answered with its figures. */
 function* plan(settings: Settings): Generator<void, LeakReport, IterationFigures> {
   const retained = new Float64Array(settings.iterations);
   const allocated = new Float64Array(settings.iterations);
   let exact = true;
+  // memprof's line figures come from the last measured call: in the watched ones, marking allocates.
+  let last: IterationFigures | undefined;
   if (!forceCollection()) throw new Error('memprof: findLeaks needs a way to force garbage collection; run node with --expose-gc');
   const start = hideOwnAllocations(() => readAbsolute(METRICS.heap));
   for (let iteration = 0; iteration < settings.iterations; iteration++) {
     const figures = yield;
+    if (iteration === settings.iterations - 1) last = figures;
     allocated[iteration] = figures.allocatedBytes;
     exact &&= figures.exact;
     forceCollection();
@@ -108,7 +105,7 @@ function* plan(settings: Settings): Generator<void, LeakReport, IterationFigures
     note: null,
   };
   if (leaking && settings.explain) {
-    const explanation = yield* explainGrowth(growth);
+    const explanation = yield* explainGrowth(growth, last!);
     report.lines = explanation.lines;
     report.note = explanation.note;
   }

@@ -5,12 +5,13 @@
 // heap profiler sees in allocation order like any other: an allocation belongs to the last mark before
 // it. Iterations are marked the same way, by the leak finder itself, so that each allocation is also
 // known by the iteration that made it.
+import { beginOwnWork, endOwnWork } from '../../runtime/metrics';
 import type { InspectorSession } from './inspector';
 
 /** A breakable location of a watched function. */
 export interface MarkedLocation {
   scriptId: string;
-  /** 1-based, like memprof's line numbers. */
+  /** 1-based, in the user's file (through the script's source map, when a test runner compiled it). */
   line: number;
   /** The watched function it belongs to (see functionKey). */
   functionKey: string;
@@ -47,7 +48,10 @@ export class LineMarks {
   private readonly watched = new Set<string>();
   private exhausted = false;
 
-  constructor(private readonly session: InspectorSession) {
+  constructor(
+    private readonly session: InspectorSession,
+    private readonly lineOf: (scriptId: string, lineNumber: number, columnNumber: number) => number,
+  ) {
     (globalThis as Record<symbol, unknown>)[MARK_FUNCTION] = (id: number) => this.recordLineMark(id);
     // The first calls of a function allocate for themselves (feedback, literal boilerplates): made
     // now, before allocations are watched, so that a watched mark allocates its object and nothing else.
@@ -71,7 +75,7 @@ export class LineMarks {
         location,
         condition: `globalThis[Symbol.for(${JSON.stringify(MARK_FUNCTION.description)})]?.(${id}), false`,
       });
-      this.locations.push({ scriptId: location.scriptId, line: location.lineNumber + 1, functionKey: key });
+      this.locations.push({ scriptId: location.scriptId, line: this.lineOf(location.scriptId, location.lineNumber, location.columnNumber), functionKey: key });
       this.breakpoints.push(breakpointId);
       this.hits.push(0);
     }
@@ -103,12 +107,15 @@ export class LineMarks {
   /** Called from the breakpoint conditions: the name tells its allocations apart (see isMarkFrame). */
   private recordLineMark(id: number): void {
     if (this.exhausted) return;
+    // Inside the program's line: memprof's own work, left out of the line's figures.
+    beginOwnWork();
     if (++this.hits[id] > HITS_PER_LOCATION) {
       this.session.post('Debugger.removeBreakpoint', { breakpointId: this.breakpoints[id] });
       this.breakpoints[id] = '';
-      return;
+    } else {
+      this.record(id);
     }
-    this.record(id);
+    endOwnWork();
   }
 
   private record(id: number): void {
