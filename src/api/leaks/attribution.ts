@@ -86,7 +86,7 @@ export function keptLines(
     const onStack = marked !== undefined && sample.stack.some((candidate) => functionKey(candidate) === marked.functionKey);
     const line = onStack ? marked.line : lineOf(frame);
     const owner = onStack ? (sample.stack.find((candidate) => functionKey(candidate) === marked.functionKey) ?? frame) : frame;
-    const key = `${owner.scriptId}:${line}`;
+    const key = `${owner.scriptId}:${line}:${onStack ? "line" : "entry"}`;
     let kept = lines.get(key);
     if (!kept) {
       kept = {

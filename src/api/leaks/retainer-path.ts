@@ -80,8 +80,8 @@ function formatSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} B`;
 }
 
-/** Slots V8 keeps inside an object (a Map's table, an array's elements, a closure's context): part of their owner. */
-const isInternal = (step: RetainerStep) => step.edgeType === 'internal' || step.edgeType === 'hidden' || step.edgeType === 'shortcut';
+/** What V8 keeps inside an object (a Map's table, an array's elements, a closure's context): part of its owner. */
+const isInternal = (step: RetainerStep) => step.nodeType === 'array' || step.nodeType === 'hidden' || step.nodeType === 'code' || step.nodeName.startsWith('system /');
 
 /** How many references are shown at most, from the variable that holds the growing collection to the object. */
 const SHOWN = 8;
@@ -107,7 +107,7 @@ export function describeRetainers(steps: readonly RetainerStep[]): string[] {
   steps.forEach((step, index) => {
     const last = index === steps.length - 1;
     const closure = step.nodeType === 'closure';
-    if (isInternal(step) && !closure && !step.variable) {
+    if (isInternal(step) && !step.variable) {
       if (!last) return;
       const owner = tokens[tokens.length - 1];
       const size = formatSize(step.selfSize);
