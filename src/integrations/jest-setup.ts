@@ -6,7 +6,7 @@
 //   expect(fn).toNotLeak()                     repeated calls do not keep more and more memory alive
 import { memoryMatchers } from '../testing/matchers';
 import { installTestLimits } from '../testing/test-limits';
-import type { FindLeaksOptions } from '../api/leaks/find-leaks';
+import type { FindLeaksOptions } from '../testing/matchers';
 import type {} from 'expect';
 
 interface JestGlobals {

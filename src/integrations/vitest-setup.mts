@@ -4,7 +4,7 @@
 // An ES module, so that it imports the very `vitest` the runner uses.
 import { afterEach, beforeEach, expect } from 'vitest';
 import { createRequire } from 'node:module';
-import type { FindLeaksOptions } from '../api/leaks/find-leaks.js';
+import type { FindLeaksOptions } from '../testing/matchers.js';
 
 const require = createRequire(import.meta.url);
 const { memoryMatchers } = require('../testing/matchers.js') as typeof import('../testing/matchers.js');

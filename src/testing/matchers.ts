@@ -98,3 +98,6 @@ function keepAlive(value: unknown): void {
 }
 
 export const memoryMatchers = { toAllocateAtMost, toRetainAtMost, toNotLeak };
+
+/** toNotLeak()'s options (findLeaks()'s), for the matchers' type declarations. */
+export type { FindLeaksOptions };
