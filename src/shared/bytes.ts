@@ -27,3 +27,17 @@ export function formatBytes(bytes: number): string {
   const mib = bytes / 1024 ** 2;
   return MathAbs(mib) >= 1 ? `${NumberPrototypeToFixed(mib, 1)} MiB` : `${MathRound(bytes / 1024)} KiB`;
 }
+
+/** A size for reports: bytes below 1 KiB, KiB below 1 MiB, else MiB, one decimal ("100.0 KiB", "56 B"). */
+export function formatSize(bytes: number): string {
+  const abs = MathAbs(bytes);
+  if (abs >= 1024 ** 3) return `${NumberPrototypeToFixed(bytes / 1024 ** 3, 1)} GiB`;
+  if (abs >= 1024 ** 2) return `${NumberPrototypeToFixed(bytes / 1024 ** 2, 1)} MiB`;
+  if (abs >= 1024) return `${NumberPrototypeToFixed(bytes / 1024, 1)} KiB`;
+  return `${MathRound(bytes)} B`;
+}
+
+/** A change in size, always signed: "+15.3 MiB", "-56 B", "0 B". */
+export function formatSizeChange(bytes: number): string {
+  return `${bytes > 0 ? '+' : ''}${formatSize(bytes)}`;
+}

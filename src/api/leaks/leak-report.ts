@@ -1,4 +1,5 @@
 // What findLeaks() returns, and the text `memprof leaks` and toNotLeak() print from it.
+import { formatSize } from '../../shared/bytes';
 
 export interface LeakLine {
   /** The source file (a path, or the URL V8 knows it by when it is not a file). */
@@ -42,13 +43,6 @@ export interface LeakReport {
   note: string | null;
 }
 
-function kib(bytes: number): string {
-  const abs = Math.abs(bytes);
-  if (abs >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  if (abs >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${Math.round(bytes)} B`;
-}
-
 const percent = (value: number) => `${Math.round(value * 100)}%`;
 
 /** Where a line is, relative to `cwd` when it is inside it. */
@@ -60,19 +54,19 @@ function place(file: string, line: number, cwd: string): string {
 /** The report as people read it: the verdict, then each line with its figures and retainers. */
 export function formatLeakReport(report: LeakReport, name: string, cwd = ''): string {
   const out: string[] = [];
-  const growth = `retained memory grows ${kib(report.bytesPerIteration)}/iteration (last half: ${kib(report.recentBytesPerIteration)}/iteration, confidence ${percent(report.confidence)})`;
-  const runs = `${report.iterations} iterations, ${report.warmup} of warm-up; each allocates ${kib(report.allocatedBytesPerIteration)}${report.allocationExact ? '' : ' (estimated)'}`;
+  const growth = `retained memory grows ${formatSize(report.bytesPerIteration)}/iteration (last half: ${formatSize(report.recentBytesPerIteration)}/iteration, confidence ${percent(report.confidence)})`;
+  const runs = `${report.iterations} iterations, ${report.warmup} of warm-up; each allocates ${formatSize(report.allocatedBytesPerIteration)}${report.allocationExact ? '' : ' (estimated)'}`;
   if (!report.leaking) {
-    out.push(`${name}: no leak: ${growth}, below ${kib(report.thresholdBytes)}/iteration or not steady`);
+    out.push(`${name}: no leak: ${growth}, below ${formatSize(report.thresholdBytes)}/iteration or not steady`);
     out.push(`  ${runs}`);
     return `${out.join('\n')}\n`;
   }
-  out.push(`${name}: leaks ${kib(report.bytesPerIteration)}/iteration: ${growth}`);
+  out.push(`${name}: leaks ${formatSize(report.bytesPerIteration)}/iteration: ${growth}`);
   out.push(`  ${runs}`);
   if (report.lines.length > 0) out.push('', 'Lines that keep memory alive, per iteration:');
   for (const line of report.lines) {
-    const allocated = line.allocatedBytesPerIteration !== null ? `, allocates ${kib(line.allocatedBytesPerIteration)}` : '';
-    out.push(`  ${place(line.file, line.line, cwd)}  ${kib(line.bytesPerIteration)}/iteration  confidence ${percent(line.confidence)}  in ${line.function || '(anonymous)'}${allocated}`);
+    const allocated = line.allocatedBytesPerIteration !== null ? `, allocates ${formatSize(line.allocatedBytesPerIteration)}` : '';
+    out.push(`  ${place(line.file, line.line, cwd)}  ${formatSize(line.bytesPerIteration)}/iteration  confidence ${percent(line.confidence)}  in ${line.function || '(anonymous)'}${allocated}`);
     if (line.source) out.push(`      ${line.entry ? '(on entry) ' : ''}${line.source.trim()}`);
     if (line.retainers) out.push(`      kept alive by: ${line.retainers.map((step) => (cwd ? step.split(`${cwd}/`).join('') : step)).join(' → ')}`);
   }

@@ -2,6 +2,7 @@
 // DevTools' Retainers view shows first. Weak references do not keep anything alive and are not
 // followed. The chain is written from the first reference that means something in the program (a
 // variable, a property) to the object: "sessions → Map.table → [3] → closure (app.js:27) → payload".
+import { formatSize } from '../../shared/bytes';
 import type { HeapGraph } from './heap-graph';
 
 export interface RetainerStep {
@@ -74,10 +75,6 @@ export class RetainerTree {
 /** Whether a program's variable is on the chain (not only V8's and Node's own tables). */
 export function heldByVariable(steps: readonly RetainerStep[]): boolean {
   return steps.some((step) => step.variable);
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} B`;
 }
 
 /** What V8 keeps inside an object (a Map's table, an array's elements, a closure's context): part of its owner. */

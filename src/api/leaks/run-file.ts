@@ -4,7 +4,7 @@
 import { relative } from 'node:path';
 import { findLeaks } from './find-leaks';
 import { formatLeakReport } from './leak-report';
-import { ExportError, loadExport } from './load-export';
+import { ExportError, loadExport } from '../load-export';
 
 export interface LeakRun {
   file: string;

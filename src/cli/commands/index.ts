@@ -2,6 +2,7 @@
 // in this folder exporting a Command, added here.
 import type { Command } from '../command';
 import { attachCommand } from './attach';
+import { checkCommand } from './check';
 import { cleanCommand } from './clean';
 import { leaksCommand } from './leaks';
 import { listCommand } from './list';
@@ -10,7 +11,7 @@ import { plotCommand } from './plot';
 import { rmCommand } from './rm';
 import { runCommand } from './run';
 
-export const SUBCOMMANDS: readonly Command[] = [runCommand, attachCommand, listCommand, cleanCommand, rmCommand, peakCommand, plotCommand, leaksCommand];
+export const SUBCOMMANDS: readonly Command[] = [runCommand, attachCommand, listCommand, cleanCommand, rmCommand, peakCommand, plotCommand, leaksCommand, checkCommand];
 
 export function findSubcommand(word: string | undefined): Command | undefined {
   return SUBCOMMANDS.find((command) => command.name === word);

@@ -1,0 +1,53 @@
+// The process `memprof check` starts (under memprof's load hook, with MEMPROF_RETAINED=1): runs each
+// scenario's function once to warm up, then `runs` times measured (measure-scenario.ts), and writes
+// every run (collect()'s results) as JSON to the file it was given; the budget is judged by the command.
+// Exit code: 0, or 2 when a scenario's file or export cannot be used, 1 when a function throws (one
+// line on stderr each).
+import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { ExportError, loadExport } from '../load-export';
+import { measureRun, type MeasuredRun } from './measure-scenario';
+
+export interface ScenarioRun {
+  scenarios: Array<{ name: string; file: string; export?: string; runs: number }>;
+  output: string;
+  cwd: string;
+}
+
+/** Scenario name -> its measured runs (warm-up left out). */
+export type ScenarioRuns = Record<string, MeasuredRun[]>;
+
+async function main(request: ScenarioRun): Promise<number> {
+  const measured: ScenarioRuns = {};
+  for (const scenario of request.scenarios) {
+    const shown = relative(request.cwd, scenario.file) || scenario.file;
+    let target: { name: string; fn: () => unknown };
+    try {
+      target = await loadExport(scenario.file, scenario.export, shown);
+    } catch (error) {
+      if (!(error instanceof ExportError)) throw error;
+      process.stderr.write(`memprof: scenario "${scenario.name}": ${error.message}\n`);
+      return 2;
+    }
+    try {
+      await measureRun(target.fn);
+      measured[scenario.name] = [];
+      for (let run = 0; run < scenario.runs; run++) measured[scenario.name].push(await measureRun(target.fn));
+    } catch (error) {
+      process.stderr.write(`memprof: scenario "${scenario.name}": ${target.name} (${shown}) threw: ${(error as Error)?.message ?? String(error)}\n`);
+      return 1;
+    }
+  }
+  writeFileSync(request.output, JSON.stringify(measured));
+  return 0;
+}
+
+main(JSON.parse(process.argv[2]) as ScenarioRun).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`memprof: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 70;
+  },
+);
