@@ -4,6 +4,7 @@ import type { Command } from '../command';
 import { attachCommand } from './attach';
 import { checkCommand } from './check';
 import { cleanCommand } from './clean';
+import { diffCommand } from './diff';
 import { leaksCommand } from './leaks';
 import { listCommand } from './list';
 import { peakCommand } from './peak';
@@ -11,7 +12,7 @@ import { plotCommand } from './plot';
 import { rmCommand } from './rm';
 import { runCommand } from './run';
 
-export const SUBCOMMANDS: readonly Command[] = [runCommand, attachCommand, listCommand, cleanCommand, rmCommand, peakCommand, plotCommand, leaksCommand, checkCommand];
+export const SUBCOMMANDS: readonly Command[] = [runCommand, attachCommand, listCommand, cleanCommand, rmCommand, peakCommand, plotCommand, leaksCommand, checkCommand, diffCommand];
 
 export function findSubcommand(word: string | undefined): Command | undefined {
   return SUBCOMMANDS.find((command) => command.name === word);
