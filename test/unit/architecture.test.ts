@@ -21,7 +21,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   testing: ['api', 'runtime', 'shared'],
   hooks: ['instrument', 'runtime', 'shared', '(entry)'],
   integrations: ['hooks', 'instrument', 'runtime', 'testing', 'shared'],
-  cli: ['record', 'plot', 'shared', 'runtime/metric-names'],
+  // Comparing runs (budgets, diffs) is plain data: results files and recordings, read and judged.
+  compare: ['record', 'shared'],
+  cli: ['record', 'plot', 'compare', 'shared', 'runtime/metric-names'],
 };
 
 /** Modules a folder may not reach even inside an allowed folder. */
