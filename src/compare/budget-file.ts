@@ -18,7 +18,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseBytes } from '../shared/bytes';
 import type { FunctionFigures, MetricKey } from './figures';
 
-export class BudgetError extends Error {}
+export class BudgetError extends Error {
+  override name = 'BudgetError';
+}
 
 /** A figure may exceed its budget by a fraction of it plus a number of bytes ("10% + 64 KiB"). */
 export interface Tolerance {

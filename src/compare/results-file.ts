@@ -31,7 +31,9 @@ export interface ResultRun {
   whole: { allocatedBytes: number; retainedBytes: number | null; peakBytes: number } | null;
 }
 
-export class ResultsError extends Error {}
+export class ResultsError extends Error {
+  override name = 'ResultsError';
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
