@@ -25,11 +25,11 @@ function project(): string {
     `const kept = [];
 /** @profile */
 function build() {
-  const rows = new Array(Number(process.env.ROWS || 100000)).fill(1);
+  const rows = new Float64Array(Number(process.env.ROWS || 1000000));
   return rows.length;
 }
 function keep() {
-  kept.push(new Array(Number(process.env.KEEP || 0)).fill(1));
+  kept.push(new Float64Array(Number(process.env.KEEP || 0)));
 }
 module.exports = { build, keep };
 `,
@@ -48,9 +48,9 @@ test('check --update writes the budget; check passes; more allocated, or more ke
   assert.deepEqual(readdirSync(dir).sort(), ['memprof.budget.json', 'scenario.js'], 'no temporary file left');
   const written = JSON.parse(readFileSync(join(dir, 'memprof.budget.json'), 'utf8'));
   assert.equal(written.runs, 3, 'the rest of the file is kept');
-  // 100,000 small integers: 781 KiB, in the call as a whole and on build's line.
+  // A million doubles: 7.6 MiB, in the call as a whole and in build (compiling it adds some KiB).
   for (const figures of [written.budget['build rows']['(whole call)'], written.budget['build rows'].build]) {
-    assert.ok(figures.allocatedBytes > 780 * 1024 && figures.allocatedBytes < 800 * 1024, JSON.stringify(figures));
+    assert.ok(figures.allocatedBytes > 7.6 * 1024 * 1024 && figures.allocatedBytes < 8 * 1024 * 1024, JSON.stringify(figures));
   }
   assert.ok(written.budget['keep rows']['(whole call)'].retainedBytes < 64 * 1024, JSON.stringify(written.budget['keep rows']));
 
@@ -60,10 +60,10 @@ test('check --update writes the budget; check passes; more allocated, or more ke
   assert.match(rowOf(pass.stdout, 'build rows', 'build'), / ok$/);
   assert.doesNotMatch(pass.stdout, /REGRESSION/);
 
-  const more = memprof(dir, ['check', '--runs', '1'], { ROWS: '200000' });
+  const more = memprof(dir, ['check', '--runs', '1'], { ROWS: '1500000' });
   assert.equal(more.status, 1, more.stderr);
-  assert.match(rowOf(more.stdout, 'build rows', 'build'), /^build rows +build +1\.5 MiB \/ 78\d\.\d KiB ✗ .* REGRESSION$/);
-  assert.match(more.stdout, /memprof: build rows › build: allocated 1\.5 MiB, over its budget of 78\d\.\d KiB \+ 10% \+ 64\.0 KiB\n/);
+  assert.match(rowOf(more.stdout, 'build rows', 'build'), /^build rows +build +11\.\d MiB \/ 7\.\d MiB ✗ .* REGRESSION$/);
+  assert.match(more.stdout, /memprof: build rows › build: allocated 11\.\d MiB, over its budget of 7\.\d MiB \+ 10% \+ 64\.0 KiB\n/);
   assert.match(rowOf(more.stdout, 'keep rows', '(whole call)'), / ok$/);
 
   const kept = memprof(dir, ['check', '--runs', '1'], { KEEP: '100000' });
@@ -111,7 +111,7 @@ test('memprof diff: two results files per function and per line; two recordings;
   const dir = project();
   const script = join(dir, 'run.js');
   writeFileSync(script, "require('./scenario.js').build();\n");
-  for (const [name, rows] of [['before.json', '100000'], ['after.json', '300000']]) {
+  for (const [name, rows] of [['before.json', '100000'], ['after.json', '300000']] as const) {
     const run = memprof(dir, ['--json', script], { ROWS: rows });
     assert.equal(run.status, 0, run.stderr);
     writeFileSync(join(dir, name), run.stdout);
@@ -119,7 +119,7 @@ test('memprof diff: two results files per function and per line; two recordings;
   const diff = memprof(dir, ['diff', 'before.json', 'after.json']);
   assert.equal(diff.status, 0, diff.stderr);
   assert.match(diff.stdout, /^Functions, the largest change first:\nFunction +Calls +Allocated +Retained +Peak\nbuild +1 → 1 +78\d\.\d KiB → 2\.3 MiB \(\+1\.5 MiB\)/);
-  assert.match(diff.stdout, /\nscenario\.js:4 +build +78\d\.\d KiB → 2\.3 MiB \(\+1\.5 MiB\) .* 1 → 1 +const rows = new Array/);
+  assert.match(diff.stdout, /\nscenario\.js:4 +build +78\d\.\d KiB → 2\.3 MiB \(\+1\.5 MiB\) .* 1 → 1 +const rows = new Float64Array/);
 
   const recordings = memprof(ROOT, ['diff', 'fixtures/plot/plain.dat', 'fixtures/plot/service.dat']);
   assert.equal(recordings.status, 0, recordings.stderr);

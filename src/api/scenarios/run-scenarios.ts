@@ -1,5 +1,5 @@
 // The process `memprof check` starts (under memprof's load hook, with MEMPROF_RETAINED=1): runs each
-// scenario's function once to warm up, then `runs` times measured (measure-scenario.ts), and writes
+// scenario's function a few times to warm up, then `runs` times measured (measure-scenario.ts), and writes
 // every run (collect()'s results) as JSON to the file it was given; the budget is judged by the command.
 // Exit code: 0, or 2 when a scenario's file or export cannot be used, 1 when a function throws (one
 // line on stderr each).
@@ -7,6 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { ExportError, loadExport } from '../load-export';
 import { measureRun, type MeasuredRun } from './measure-scenario';
+
+/** Calls before the measured ones. */
+const WARMUP_RUNS = 3;
 
 export interface ScenarioRun {
   scenarios: Array<{ name: string; file: string; export?: string; runs: number }>;
@@ -30,7 +33,8 @@ async function main(request: ScenarioRun): Promise<number> {
       return 2;
     }
     try {
-      await measureRun(target.fn);
+      // First calls compile the function (and what it calls): their allocations are not the scenario's.
+      for (let warmup = 0; warmup < WARMUP_RUNS; warmup++) await measureRun(target.fn);
       measured[scenario.name] = [];
       for (let run = 0; run < scenario.runs; run++) measured[scenario.name].push(await measureRun(target.fn));
     } catch (error) {
