@@ -68,18 +68,21 @@ function fakeMarks(log: number[]): LineMarks {
 
 let ordinal = 0;
 const sample = (sizeBytes: number, ...stack: CallFrame[]): AllocationSample => ({ ordinal: ++ordinal, sizeBytes, stack });
+/** A line's mark, made from a breakpoint condition on top of leaky(). */
 const mark = () => sample(48, MARK, LEAKY);
+/** An iteration's mark: a large object of line-marks.ts. */
+const iterationMark = () => sample(8208, frame('newIterationMark', MARK.url, 140, '2'), OWN);
+const charge = (samples: AllocationSample[], log: number[], iterations: number) => keptLines(samples, fakeMarks(log), iterations, ownFiles, (at) => at.lineNumber + 1);
 
 test('keptLines: each live allocation goes to the last mark before it, in its iteration; memprof’s and the inspector’s are left out', () => {
-  // Iteration marks are -(iteration + 1); the discovery iteration (0) is not charged.
+  // Iteration marks are -(iteration + 1) in the log; the discovery iteration (0) is not charged.
   const samples = [
-    mark(), sample(5000, LEAKY, OWN), // iteration 0
-    mark(), mark(), sample(1000, LEAKY, OWN), mark(), sample(100, frame('push', '', -1, '0'), LEAKY, OWN), sample(300, HELPER, LEAKY, OWN), // iteration 1: lines 10 and 11
-    mark(), sample(70, LEAKY, OWN), mark(), sample(1000, LEAKY, OWN), // iteration 2: entry, then line 10
+    iterationMark(), sample(5000, LEAKY, OWN), // iteration 0
+    iterationMark(), mark(), sample(1000, LEAKY, OWN), mark(), sample(100, frame('push', '', -1, '0'), LEAKY, OWN), sample(300, HELPER, LEAKY, OWN), // iteration 1: lines 10 and 11
+    iterationMark(), sample(70, LEAKY, OWN), mark(), sample(1000, LEAKY, OWN), // iteration 2: entry, then line 10
     sample(999, frame('#onMessage', 'node:inspector', 80), LEAKY, OWN), sample(999, OWN),
   ];
-  const log = [-1, -2, 0, 1, -3, 0];
-  const lines = keptLines(samples, fakeMarks(log), 2, ownFiles, (at) => at.lineNumber + 1)!;
+  const lines = charge(samples, [-1, -2, 0, 1, -3, 0], 2);
   const byLine = new Map(lines.map((line) => [`${line.line}${line.entry ? ' entry' : ''}`, line]));
   assert.deepEqual([...byLine.keys()].sort(), ['10', '11', '9 entry']);
   assert.deepEqual(byLine.get('10')!.keptBytes, [1000, 1000]);
@@ -90,17 +93,18 @@ test('keptLines: each live allocation goes to the last mark before it, in its it
   assert.deepEqual(byLine.get('9 entry')!.keptBytes, [0, 70]);
 });
 
-test('keptLines: marks that do not line up with those made are refused, not guessed', () => {
-  assert.equal(keptLines([mark(), mark()], fakeMarks([-1]), 1, ownFiles, (at) => at.lineNumber + 1), undefined);
-  assert.equal(keptLines([mark()], fakeMarks([-1, 0]), 1, ownFiles, (at) => at.lineNumber + 1), undefined);
+test('keptLines: an iteration whose marks do not line up with those made is left out, not guessed', () => {
+  const samples = [iterationMark(), iterationMark(), mark(), sample(1000, LEAKY, OWN), iterationMark(), sample(1000, LEAKY, OWN), iterationMark(), mark(), sample(500, LEAKY, OWN)];
+  // Iteration 2 made a mark the profile did not see (say, the compiler inlined it away).
+  const lines = charge(samples, [-1, -2, 0, -3, 0, -4, 1], 3);
+  assert.deepEqual(lines.map((line) => [line.line, line.keptBytes]), [[10, [1000, null, 0]], [11, [0, null, 500]]]);
 });
-
 test('allocatingFunctions: the program’s innermost function of each live allocation, once', () => {
   const found = allocatingFunctions([sample(10, LEAKY, OWN), sample(10, frame('push', '', -1, '0'), LEAKY), sample(10, HELPER, LEAKY), sample(10, OWN), sample(10, MARK, LEAKY)], ownFiles);
   assert.deepEqual(found.map((at) => at.functionName), ['leaky', 'helper']);
 });
 
-const kept = (line: number, keptBytes: number[]): KeptLine => ({ scriptId: '7', url: '/app/leaky.js', line, functionName: 'leaky', frame: LEAKY, keptBytes, largestBytes: Math.max(...keptBytes), entry: false, approximate: false });
+const kept = (line: number, keptBytes: Array<number | null>): KeptLine => ({ scriptId: '7', url: '/app/leaky.js', line, functionName: 'leaky', frame: LEAKY, keptBytes, largestBytes: 0, entry: false });
 
 test('leakingLines: lines that kept memory from every earlier iteration, most first; steadiness from how alike they are', () => {
   const found = leakingLines([kept(10, [100, 100, 100, 100]), kept(11, [5000, 0, 5000, 5000]), kept(12, [56, 56, 600, 56]), kept(13, [40, 500, 40, 0])], 3);
@@ -108,6 +112,8 @@ test('leakingLines: lines that kept memory from every earlier iteration, most fi
   assert.deepEqual(found.map((entry) => entry.steady), [1, 1, 1]);
   const uneven = leakingLines([kept(14, [100, 1000, 1000, 0])], 3);
   assert.ok(Math.abs(uneven[0].steady - 2 / 3) < 1e-9);
+  // Iterations that could not be charged are left out of the verdict.
+  assert.deepEqual(leakingLines([kept(15, [300, null, 300, 0]), kept(16, [null, null, null, 5])], 3).map((entry) => [entry.line.line, entry.perIteration]), [[15, 300]]);
   const growth = { bytesPerIteration: 1000, recentBytesPerIteration: 1000, confidence: 1 };
   assert.equal(coverageNote([{ bytesPerIteration: 900 } as never], growth), null);
   assert.match(coverageNote([{ bytesPerIteration: 100 } as never], growth)!, /^the lines found keep 10% of the growth/);

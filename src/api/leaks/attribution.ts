@@ -4,7 +4,7 @@
 // function itself: what it allocated on entry, before its first statement), and to the iteration
 // that made it. memprof's own allocations and the inspector's are left out.
 import type { AllocationSample, CallFrame } from './allocation-samples';
-import { functionKey, isMarkFrame, MARKS_EXHAUSTED, type LineMarks } from './line-marks';
+import { functionKey, isIterationMark, isMarkFrame, MARKS_EXHAUSTED, type LineMarks } from './line-marks';
 
 export interface KeptLine {
   scriptId: string;
@@ -15,14 +15,12 @@ export interface KeptLine {
   functionName: string;
   /** Where that function starts: the allocations' innermost frame of the program's own. */
   frame: CallFrame;
-  /** Bytes allocated on the line in each watched iteration and still alive at the end. */
-  keptBytes: number[];
-  /** The largest of those allocations, in the first watched iteration that has one. */
+  /** Bytes allocated on the line in each watched iteration and still alive at the end (null: the iteration could not be charged). */
+  keptBytes: Array<number | null>;
+  /** The largest of those allocations. */
   largestBytes: number;
   /** True when charged to the function's entry (no statement of it had run yet). */
   entry: boolean;
-  /** True when marking stopped (too many marks) before these allocations: the line is a guess. */
-  approximate: boolean;
 }
 
 /** The innermost JavaScript frame in a file (the program's or memprof's): not Node's, not a builtin. */
@@ -51,10 +49,34 @@ export function allocatingFunctions(samples: readonly AllocationSample[], ownFil
   return [...found.values()];
 }
 
+/** Per watched iteration, its samples; null for an iteration whose line marks do not all line up. */
+function samplesByIteration(samples: readonly AllocationSample[], marks: LineMarks, iterations: number): Array<AllocationSample[] | null> {
+  // The log's line marks of each iteration, in order (iteration marks are negative ids).
+  const expected: number[][] = [];
+  for (let index = 0; index < marks.count; index++) {
+    const id = marks.log[index];
+    if (id < 0 && id !== MARKS_EXHAUSTED) expected[-id - 1] = [];
+    else expected[expected.length - 1]?.push(id);
+  }
+  const found: AllocationSample[][] = [];
+  let iteration = -1;
+  for (const sample of samples) {
+    const top = sample.stack[0];
+    if (top && isIterationMark(sample.sizeBytes, top.url)) found[++iteration] = [];
+    else if (iteration >= 0) found[iteration].push(sample);
+  }
+  const result: Array<AllocationSample[] | null> = [];
+  for (let index = 1; index <= iterations; index++) {
+    const seen = found[index]?.filter((sample) => sample.stack[0] && isMarkFrame(sample.stack[0].functionName, sample.stack[0].url)).length;
+    result.push(found[index] && seen === expected[index]?.length ? found[index] : null);
+  }
+  return result;
+}
+
 /**
- * Charges each live allocation to a line and a watched iteration (1..iterations). Returns undefined
- * when the marks seen in the samples do not line up with the marks made (the profile missed one), so
- * that no allocation is charged to the wrong line.
+ * Charges each live allocation to a line and a watched iteration (1..iterations). An iteration whose
+ * marks seen in the samples do not line up with those made (the profile missed one) is left out (its
+ * figures are null), so that no allocation is charged to the wrong line.
  */
 export function keptLines(
   samples: readonly AllocationSample[],
@@ -62,49 +84,51 @@ export function keptLines(
   iterations: number,
   ownFiles: (url: string) => boolean,
   lineOf: (frame: CallFrame) => number,
-): KeptLine[] | undefined {
+): KeptLine[] {
   const lines = new Map<string, KeptLine>();
-  let markIndex = 0;
-  let iteration = -1;
-  let location = -1;
-  let exhausted = false;
-  for (const sample of samples) {
-    const top = sample.stack[0];
-    if (top && isMarkFrame(top.functionName, top.url)) {
-      if (markIndex >= marks.count) return undefined;
-      const id = marks.log[markIndex++];
-      if (id === MARKS_EXHAUSTED) exhausted = true;
-      else if (id < 0) {
-        iteration = -id - 1;
-        location = -1;
-      } else location = id;
-      continue;
+  const byIteration = samplesByIteration(samples, marks, iterations);
+  // Where each iteration's line marks start in the log.
+  const starts: number[] = [];
+  for (let index = 0; index < marks.count; index++) if (marks.log[index] < 0 && marks.log[index] !== MARKS_EXHAUSTED) starts[-marks.log[index] - 1] = index + 1;
+  byIteration.forEach((iterationSamples, index) => {
+    if (!iterationSamples) return;
+    let markIndex = starts[index + 1];
+    let location = -1;
+    let exhausted = false;
+    for (const sample of iterationSamples) {
+      const top = sample.stack[0];
+      if (top && isMarkFrame(top.functionName, top.url)) {
+        const id = marks.log[markIndex++];
+        if (id === MARKS_EXHAUSTED) exhausted = true;
+        else location = id;
+        continue;
+      }
+      // Once marking stopped (too many marks), lines are not known: nothing more is charged.
+      if (exhausted || isOwnAllocation(sample.stack, ownFiles)) continue;
+      const frame = innermostFileFrame(sample.stack)!;
+      const marked = location >= 0 ? marks.locations[location] : undefined;
+      const owner = marked ? sample.stack.find((candidate) => functionKey(candidate) === marked.functionKey) : undefined;
+      const onStack = owner !== undefined;
+      const line = onStack ? marked!.line : lineOf(frame);
+      const at = owner ?? frame;
+      const key = `${at.scriptId}:${line}:${onStack ? 'line' : 'entry'}`;
+      let kept = lines.get(key);
+      if (!kept) {
+        kept = {
+          scriptId: at.scriptId,
+          url: at.url,
+          line,
+          functionName: at.functionName,
+          frame,
+          keptBytes: byIteration.map((usable) => (usable ? 0 : null)),
+          largestBytes: 0,
+          entry: !onStack,
+        };
+        lines.set(key, kept);
+      }
+      kept.keptBytes[index] = (kept.keptBytes[index] ?? 0) + sample.sizeBytes;
+      kept.largestBytes = Math.max(kept.largestBytes, sample.sizeBytes);
     }
-    if (iteration < 1 || iteration > iterations || isOwnAllocation(sample.stack, ownFiles)) continue;
-    const frame = innermostFileFrame(sample.stack)!;
-    const marked = location >= 0 ? marks.locations[location] : undefined;
-    const onStack = marked !== undefined && sample.stack.some((candidate) => functionKey(candidate) === marked.functionKey);
-    const line = onStack ? marked.line : lineOf(frame);
-    const owner = onStack ? (sample.stack.find((candidate) => functionKey(candidate) === marked.functionKey) ?? frame) : frame;
-    const key = `${owner.scriptId}:${line}:${onStack ? "line" : "entry"}`;
-    let kept = lines.get(key);
-    if (!kept) {
-      kept = {
-        scriptId: owner.scriptId,
-        url: owner.url,
-        line,
-        functionName: owner.functionName,
-        frame,
-        keptBytes: new Array<number>(iterations).fill(0),
-        largestBytes: 0,
-        entry: !onStack,
-        approximate: exhausted,
-      };
-      lines.set(key, kept);
-    }
-    kept.keptBytes[iteration - 1] += sample.sizeBytes;
-    if (iteration === 1 || kept.largestBytes === 0) kept.largestBytes = Math.max(kept.largestBytes, sample.sizeBytes);
-  }
-  if (markIndex !== marks.count) return undefined;
+  });
   return [...lines.values()];
 }

@@ -1,5 +1,5 @@
-// Once the fit says memory grows: which lines keep it. A few more iterations run watched: a first one
-// finds the functions whose allocations survive it; every breakable location of those gets a mark
+// Once the fit says memory grows: which lines keep it. A few more iterations run watched: after one
+// that lets the debugger settle, one finds the functions whose allocations survive it; every breakable location of those gets a mark
 // (line-marks.ts); then WATCHED_ITERATIONS more run with every allocation sampled in order
 // (allocation-samples.ts) and tracked with its stack. An allocation made in one of them and still alive
 // after the later ones is kept memory, charged to its line (attribution.ts); the heap snapshot taken
@@ -7,7 +7,7 @@
 // hidden from every figure but the iterations'. Written as a generator: each `yield` asks the leak
 // finder to run one iteration (sync or async) and hands back its figures.
 import { forceCollection, hideOwnAllocations } from '../../runtime/metrics';
-import { allocatingFunctions, keptLines } from './attribution';
+import { allocatingFunctions, keptLines, type KeptLine } from './attribution';
 import { liveSamples, startSampling, stopSampling } from './allocation-samples';
 import type { Growth } from './growth';
 import { HeapGraph } from './heap-graph';
@@ -23,6 +23,11 @@ export type { IterationFigures };
 
 /** Iterations whose allocations are charged to lines; all but the last have outlived a later one. */
 export const WATCHED_ITERATIONS = 4;
+
+/** Earlier watched iterations (all but the last) that could be charged to lines. */
+function earlierUsable(kept: readonly KeptLine[]): number {
+  return kept[0].keptBytes.slice(0, WATCHED_ITERATIONS - 1).filter((bytes) => bytes !== null).length;
+}
 
 export interface Explanation {
   lines: LeakLine[];
@@ -42,7 +47,10 @@ class Watch {
     session.post('Debugger.enable');
     const scripts = this.scripts;
     this.marks = new LineMarks(session, (scriptId, lineNumber, columnNumber) => scripts.originalLine(scriptId, lineNumber, columnNumber));
-    startSampling(session);
+  }
+
+  startSampling(): void {
+    startSampling(this.session);
     this.sampling = true;
   }
 
@@ -67,7 +75,7 @@ class Watch {
     this.sampling = false;
     this.marks.release();
     const graph = this.stopTrackingWithSnapshot();
-    if (!kept) return { lines: [], note: 'lines not found: the allocation profile missed a mark' };
+    if (kept.length > 0 && earlierUsable(kept) < 2) return { lines: [], note: 'lines not found: the allocation profile missed marks in the watched iterations' };
     const leaking = leakingLines(kept, WATCHED_ITERATIONS - 1);
     const retainers = typeof graph === 'string' ? [] : sampleRetainers(graph, leaking.map((entry) => entry.line), scripts);
     const lines = toLeakLines(leaking, retainers, measured, growth);
@@ -108,7 +116,13 @@ export function* explainGrowth(growth: Growth, measured: IterationFigures): Gene
   if (typeof session === 'string') return { lines: [], note: `lines not found: ${session}` };
   const watch = hideOwnAllocations(() => new Watch(session));
   try {
-    hideOwnAllocations(() => watch.marks.markIteration(0));
+    // A first call with the debugger on: functions get their debugging copies now, not during the
+    // iteration that finds which functions keep memory (those copies would look kept).
+    yield;
+    hideOwnAllocations(() => {
+      watch.startSampling();
+      watch.marks.markIteration(0);
+    });
     yield;
     if (!hideOwnAllocations(() => watch.watchSurvivors())) return { lines: [], note: 'lines not found: what grows was not allocated by JavaScript code of the program' };
     for (let iteration = 1; iteration <= WATCHED_ITERATIONS; iteration++) {

@@ -153,7 +153,7 @@ async function driveAsync(steps: Generator<void, LeakReport, IterationFigures>, 
 /**
  * Calls `fn` `iterations` times (each followed by a full garbage collection) and says whether the
  * memory it leaves alive grows with the number of calls; when it does, which lines keep it, with a
- * sample object's retainers. `fn` is called WATCHED_ITERATIONS + 1 more times to find the lines.
+ * sample object's retainers. `fn` is called WATCHED_ITERATIONS + 2 more times to find the lines.
  */
 export function findLeaks(fn: () => Promise<unknown>, options?: FindLeaksOptions): Promise<LeakReport>;
 export function findLeaks(fn: () => unknown, options?: FindLeaksOptions): LeakReport;

@@ -21,12 +21,16 @@ export function median(values: ArrayLike<number>): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** The lines that kept memory from every earlier watched iteration, most first, with what to say of each. */
+/**
+ * The lines that kept memory from every earlier watched iteration that could be charged, most first,
+ * with what to say of each.
+ */
 export function leakingLines(kept: readonly KeptLine[], earlierIterations: number): Array<{ line: KeptLine; perIteration: number; steady: number }> {
+  const earlierOf = (line: KeptLine) => line.keptBytes.slice(0, earlierIterations).filter((bytes): bytes is number => bytes !== null);
   return kept
-    .filter((line) => line.keptBytes.slice(0, earlierIterations).every((bytes) => bytes > 0))
+    .filter((line) => earlierOf(line).length > 0 && earlierOf(line).every((bytes) => bytes > 0))
     .map((line) => {
-      const earlier = line.keptBytes.slice(0, earlierIterations);
+      const earlier = earlierOf(line);
       const perIteration = median(earlier);
       return { line, perIteration, steady: earlier.filter((bytes) => bytes >= perIteration / 2).length / earlier.length };
     })

@@ -55,7 +55,10 @@ export class LineMarks {
     (globalThis as Record<symbol, unknown>)[MARK_FUNCTION] = (id: number) => this.recordLineMark(id);
     // The first calls of a function allocate for themselves (feedback, literal boilerplates): made
     // now, before allocations are watched, so that a watched mark allocates its object and nothing else.
-    for (let index = 0; index < 16; index++) this.record(0);
+    for (let index = 0; index < 16; index++) {
+      this.record(0);
+      this.markIteration(0);
+    }
     this.kept.fill(undefined);
     this.count = 0;
   }
@@ -85,9 +88,14 @@ export class LineMarks {
     return this.watched;
   }
 
-  /** Called by the leak finder before each watched iteration. */
+  /**
+   * Called by the leak finder before each watched iteration. Its mark is a large object (see
+   * isIterationMark), which the sampling profiler cannot miss whatever the compiler made of this code.
+   */
   markIteration(iteration: number): void {
-    this.record(-(iteration + 1));
+    if (this.exhausted) return;
+    this.log[this.count] = -(iteration + 1);
+    this.kept[this.count++] = makeIterationMark();
   }
 
   /** Removes every breakpoint and the global the conditions call. */
@@ -125,7 +133,7 @@ export class LineMarks {
       id = MARKS_EXHAUSTED;
     }
     this.log[this.count] = id;
-    this.kept[this.count++] = newMark(id);
+    this.kept[this.count++] = makeMark(id);
   }
 }
 
@@ -134,9 +142,28 @@ function newMark(id: number): object {
   return { mark: id };
 }
 
-/** Whether an allocation's innermost frame is newMark's. */
+/**
+ * newMark called through a proxy, which the optimizing compiler does not inline: an inlined newMark
+ * would allocate in its caller's frame, and the mark would not be recognised.
+ */
+const makeMark = new Proxy(newMark, {}) as typeof newMark;
+
+/** An iteration's mark: an array of 1024 slots, far larger than anything else this module allocates. */
+function newIterationMark(): object {
+  return new Array(ITERATION_MARK_SLOTS);
+}
+
+const makeIterationMark = new Proxy(newIterationMark, {}) as typeof newIterationMark;
+const ITERATION_MARK_SLOTS = 1024;
+
+/** Whether an allocation's innermost frame is newMark's: a line's mark. */
 export function isMarkFrame(functionName: string, url: string): boolean {
   return functionName === 'newMark' && url.endsWith(MODULE_FILE);
+}
+
+/** Whether an allocation is an iteration's mark: made in this module, and as large as one. */
+export function isIterationMark(sizeBytes: number, url: string): boolean {
+  return sizeBytes >= ITERATION_MARK_SLOTS * 8 && url.endsWith(MODULE_FILE);
 }
 
 const MODULE_FILE = __filename.replace(/\\/g, '/').split('/').slice(-3).join('/');

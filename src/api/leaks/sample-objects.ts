@@ -43,7 +43,26 @@ function candidateRank(graph: HeapGraph, node: number, line: KeptLine, scripts: 
     if (location.scriptId === line.scriptId && scripts.originalLine(location.scriptId, location.lineNumber, location.columnNumber) === line.line) return -2;
   }
   if (context && line.entry) return -1;
-  return Math.abs(graph.selfSize(node) - line.largestBytes);
+  const distance = Math.abs(graph.selfSize(node) - line.largestBytes);
+  return distance <= tolerableDistance(line) ? distance : null;
+}
+
+/** How far from the line's largest allocation a sample's size may be (elements apart from their array, headers). */
+const tolerableDistance = (line: KeptLine) => Math.max(64, line.largestBytes / 2);
+
+/**
+ * V8 forgets some allocations' stacks (an object that moved after it got an id): for a line that keeps
+ * large objects, any object of that size the program holds will do, tracked or not (earlier iterations'
+ * are the same objects, held the same way).
+ */
+function untrackedOfSize(graph: HeapGraph, line: KeptLine): number[] {
+  if (line.largestBytes < 1024) return [];
+  const found: number[] = [];
+  for (let node = 0; node < graph.nodeCount; node++) {
+    if (!PROGRAM_KINDS.has(graph.type(node)) || graph.name(node).startsWith('system /')) continue;
+    if (Math.abs(graph.selfSize(node) - line.largestBytes) <= 64) found.push(node);
+  }
+  return found;
 }
 
 /** For each line, the references that keep its sample object alive (null when none is found). */
@@ -57,7 +76,7 @@ export function sampleRetainers(graph: HeapGraph, lines: readonly KeptLine[], sc
       if (rank !== null) ranked.push({ node, rank });
     }
     ranked.sort((a, b) => a.rank - b.rank);
-    for (const { node } of ranked) {
+    for (const node of [...ranked.map((entry) => entry.node), ...untrackedOfSize(graph, line)]) {
       const path = tree.pathTo(node);
       if (path && heldByVariable(path)) return describeRetainers(path);
     }
