@@ -63,12 +63,12 @@ test('check --update writes the budget; check passes; more allocated, or more ke
   const more = memprof(dir, ['check', '--runs', '1'], { ROWS: '1500000' });
   assert.equal(more.status, 1, more.stderr);
   assert.match(rowOf(more.stdout, 'build rows', 'build'), /^build rows +build +11\.\d MiB \/ 7\.\d MiB ✗ .* REGRESSION$/);
-  assert.match(more.stdout, /memprof: build rows › build: allocated 11\.\d MiB, over its budget of 7\.\d MiB \+ 10% \+ 64\.0 KiB\n/);
+  assert.match(more.stdout, /memprof: build rows › build: allocated 11\.\d MiB, over its budget of 7\.\d MiB \+ 10% \+ 1\.0 MiB\n/);
   assert.match(rowOf(more.stdout, 'keep rows', '(whole call)'), / ok$/);
 
-  const kept = memprof(dir, ['check', '--runs', '1'], { KEEP: '100000' });
+  const kept = memprof(dir, ['check', '--runs', '1'], { KEEP: '1000000' });
   assert.equal(kept.status, 1, kept.stderr);
-  assert.match(kept.stdout, /memprof: keep rows › \(whole call\): retained 7\d\d\.\d KiB, over its budget of [\d.]+ K?i?B \+ 10% \+ 256\.0 KiB\n/);
+  assert.match(kept.stdout, /memprof: keep rows › \(whole call\): retained 7\.\d MiB, over its budget of [\d.]+ K?i?B \+ 10% \+ 1\.0 MiB\n/);
 });
 
 test('a results scenario: --json output of the test suite, checked without running anything', () => {

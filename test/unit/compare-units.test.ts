@@ -76,7 +76,7 @@ test('the budget file: scenarios relative to it, defaults, and errors naming the
   const [one, suite] = budget.scenarios;
   assert.equal(one.file, join(path, '..', 'one.js'));
   assert.equal(one.runs, 3);
-  assert.deepEqual(one.tolerance, { allocatedBytes: { fraction: 0.1, bytes: 65536 }, retainedBytes: { fraction: 0.1, bytes: 262144 }, peakBytes: { fraction: 0.01, bytes: 0 } });
+  assert.deepEqual(one.tolerance, { allocatedBytes: { fraction: 0.1, bytes: MIB }, retainedBytes: { fraction: 0.1, bytes: MIB }, peakBytes: { fraction: 0.01, bytes: 0 } });
   assert.equal(suite.results, join(path, '..', 'out.json'));
   assert.deepEqual(suite.tolerance.allocatedBytes, { fraction: 0, bytes: 0 });
   assert.deepEqual(suite.tolerance.peakBytes, { fraction: 0.01, bytes: 0 });
@@ -124,7 +124,7 @@ test('the verdict: over budget plus tolerance is a regression; new and missing f
       'Scenario  Function      Allocated (now / budget)  Retained         Peak               Status',
       'one       (whole call)  10.5 MiB / 10.0 MiB       2.0 MiB / 0 B ✗  4.0 MiB / 4.0 MiB  REGRESSION',
       'one       load          1.0 MiB / -               - / -            1.0 MiB / -        new',
-      'memprof: one › (whole call): retained 2.0 MiB, over its budget of 0 B + 10% + 256.0 KiB',
+      'memprof: one › (whole call): retained 2.0 MiB, over its budget of 0 B + 10% + 1.0 MiB',
       'memprof: 1 function without a budget (new): memprof check --update adds it',
       'memprof: in the budget but not measured: one › gone',
       '',
