@@ -5,6 +5,7 @@ import { relative } from 'node:path';
 import { findLeaks } from './find-leaks';
 import { formatLeakReport } from './leak-report';
 import { ExportError, loadExport } from '../load-export';
+import { runEntry } from '../process-entry';
 
 export interface LeakRun {
   file: string;
@@ -37,12 +38,4 @@ async function main(run: LeakRun): Promise<number> {
   return report.leaking ? 1 : 0;
 }
 
-main(JSON.parse(process.argv[2]) as LeakRun).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`memprof: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-    process.exitCode = 70;
-  },
-);
+runEntry<LeakRun>(main);

@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { ExportError, loadExport } from '../load-export';
+import { runEntry } from '../process-entry';
 import { measureRun, type MeasuredRun } from './measure-scenario';
 
 /** Calls before the measured ones. */
@@ -46,12 +47,4 @@ async function main(request: ScenarioRun): Promise<number> {
   return 0;
 }
 
-main(JSON.parse(process.argv[2]) as ScenarioRun).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`memprof: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-    process.exitCode = 70;
-  },
-);
+runEntry<ScenarioRun>(main);
