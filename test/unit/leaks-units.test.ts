@@ -13,6 +13,7 @@ import { RetainerTree, describeRetainers, heldByVariable, type RetainerStep } fr
 import { ScriptCatalog } from '../../src/api/leaks/scripts';
 import type { InspectorSession } from '../../src/api/leaks/inspector';
 import { formatLeakReport, type LeakReport } from '../../src/api/leaks/leak-report';
+import { findLeaks } from '../../src/api/leaks/find-leaks';
 
 test('Theil–Sen: the median of pairwise slopes, unmoved by a few outliers', () => {
   assert.equal(theilSenSlope([0, 2, 4, 6, 8]), 2);
@@ -296,4 +297,45 @@ test('formatLeakReport: the verdict, then each line with its figures, source and
     formatLeakReport({ ...report, leaking: false, bytesPerIteration: 300, recentBytesPerIteration: 0, confidence: 0.5, lines: [] }, 'load'),
     'load: no leak: retained memory grows 300 B/iteration (last half: 0 B/iteration, confidence 50%), below 8.0 KiB/iteration or not steady\n  20 iterations, 3 of warm-up; each allocates 1.5 MiB\n',
   );
+});
+
+test('findLeaks(): synchronous for a synchronous function; options checked, each error naming the option', () => {
+  const kept: number[][] = [];
+  const report = findLeaks(() => void kept.push(new Array(32768).fill(1)), { iterations: 8, warmup: 2, explain: false });
+  assert.ok(!(report instanceof Promise));
+  assert.equal(report.leaking, true);
+  assert.ok(report.bytesPerIteration > 255 * 1024 && report.bytesPerIteration < 270 * 1024, `${report.bytesPerIteration}`);
+  assert.deepEqual(report.lines, []);
+  assert.equal(report.retainedBytes.length, 8);
+  const noLeak = findLeaks(() => new Array(32768).fill(1).length, { iterations: 8, warmup: 2, threshold: '64 KiB' });
+  assert.equal(noLeak.leaking, false);
+  assert.equal(noLeak.thresholdBytes, 65536);
+  const errors: Array<[() => unknown, RegExp]> = [
+    [() => findLeaks(42 as never), /^TypeError: memprof: findLeaks\(\) expects a function, got number$/],
+    [() => findLeaks(() => 0, { runs: 3 } as never), /^TypeError: memprof: unknown findLeaks\(\) option "runs"; known options: iterations, warmup, threshold, explain$/],
+    [() => findLeaks(() => 0, { iterations: 6, warmup: 3 }), /^TypeError: memprof: findLeaks\(\) option "iterations" must be a whole number at least warmup \+ 4 \(7\), got 6$/],
+    [() => findLeaks(() => 0, { warmup: -1 }), /^TypeError: memprof: findLeaks\(\) option "warmup" must be a whole number, got -1$/],
+    [() => findLeaks(() => 0, { explain: 'yes' as never }), /^TypeError: memprof: findLeaks\(\) option "explain" must be true or false, got yes$/],
+    [() => findLeaks(() => 0, { threshold: 'lots' }), /^TypeError: memprof: expected a byte amount like 1048576 or '1 MiB', got "lots"$/],
+  ];
+  for (const [call, message] of errors) assert.throws(call, (error: Error) => message.test(`${error.name}: ${error.message}`));
+});
+
+test('findLeaks(): an async function is awaited call after call; its rejection is findLeaks()’s', async () => {
+  let calls = 0;
+  const report = findLeaks(async () => {
+    calls++;
+    await Promise.resolve();
+  }, { iterations: 6, warmup: 2, explain: false });
+  assert.ok(report instanceof Promise);
+  assert.equal((await report).leaking, false);
+  assert.equal(calls, 6);
+  let attempts = 0;
+  await assert.rejects(
+    findLeaks(async () => {
+      if (++attempts === 3) throw new Error('third call');
+    }),
+    /^Error: third call$/,
+  );
+  assert.equal(attempts, 3);
 });
