@@ -77,6 +77,7 @@ async function check(budgetPath: string, update: boolean, runs: number | undefin
 export const checkCommand: Command = {
   name: 'check',
   usage: 'memprof check [--budget <file>] [--update] [--runs <n>]',
+  listedUsage: 'memprof check [options]',
   summary: 'compare memory with a budget; exit 1 on a regression',
   description: `Runs the scenarios of a budget file (default memprof.budget.json): files that export a function,
 each called --runs times after a warm-up call, and results files of collect() or --json output. For the
