@@ -15,5 +15,5 @@ export { toAllocateAtMost, toRetainAtMost, toNotLeak, memoryMatchers, type Match
 export { testMemoryLimits, type TestMemoryLimits } from './testing/test-limits';
 export { printSummaries } from './reporters/printer';
 export { memoryUsage, type MemoryUsage, type MemoryUsageResult, type MemoryUsageOptions, type FunctionUsageOptions, type ProcessUsageOptions, type CommandUsageOptions, type ChildUsage, type CommandExit, type TimedSample, type UsageMetric, type ProcessMetric } from './api/memory-usage';
-export { findLeaks, type FindLeaksOptions } from './api/leaks/find-leaks';
+export { findLeaks, type FindLeaksOptions } from './api/leaks/lazy';
 export { formatLeakReport, type LeakReport, type LeakLine } from './api/leaks/leak-report';

@@ -4,7 +4,7 @@
 //   expect(fn).toNotLeak()                  repeated calls do not keep more and more memory alive
 // Async functions are awaited: `await expect(asyncFn).toAllocateAtMost(...)`.
 import { collect, type Collected } from '../api/collect';
-import { findLeaks, type FindLeaksOptions } from '../api/leaks/find-leaks';
+import { findLeaks, type FindLeaksOptions } from '../api/leaks/lazy';
 import { formatLeakReport, type LeakReport } from '../api/leaks/leak-report';
 import { isThenable } from '../shared/thenable';
 import { forceCollection, hideOwnAllocations, METRICS, readAbsolute } from '../runtime/metrics';
