@@ -1,27 +1,35 @@
 // `memprof/jest/setup` (jest.config: setupFilesAfterEnv: ['memprof/jest/setup']): adds memory
-// matchers to Jest's expect:
-//   expect(fn).toAllocateAtMost('50 MiB')      peak heap above the heap at the call's start
+// matchers to Jest's expect, and measures every test against the limits package.json sets
+// ("memprof": { "eachTest": { "allocateAtMost": ..., "retainAtMost": ... } }, see testing/test-limits.ts):
+//   expect(fn).toAllocateAtMost('50 MiB')      bytes the call allocated, whatever the GC reclaimed
 //   await expect(asyncFn).toRetainAtMost(0)    heap still live after the call and a full GC
+//   expect(fn).toNotLeak()                     repeated calls do not keep more and more memory alive
 import { memoryMatchers } from '../testing/matchers';
+import { installTestLimits } from '../testing/test-limits';
+import type { FindLeaksOptions } from '../testing/matchers';
 import type {} from 'expect';
 
-interface Expect {
-  extend(matchers: object): void;
+interface JestGlobals {
+  expect: { extend(matchers: object): void };
+  beforeEach(fn: () => void): void;
+  afterEach(fn: () => void): void;
 }
 
-const globalExpect = (globalThis as { expect?: Expect }).expect;
-// With injectGlobals: false there is no global expect; @jest/globals has the same one.
-const expectToExtend = globalExpect ?? (require('@jest/globals') as { expect: Expect }).expect;
-expectToExtend.extend(memoryMatchers);
+// With injectGlobals: false there are no globals; @jest/globals has the same ones.
+const globals = (globalThis as { expect?: unknown }).expect ? (globalThis as unknown as JestGlobals) : (require('@jest/globals') as JestGlobals);
+globals.expect.extend(memoryMatchers);
+installTestLimits(globals, process.cwd());
 
 type ByteAmount = number | string;
 
 declare module 'expect' {
   interface Matchers<R extends void | Promise<void>, T = unknown> {
-    /** The call's peak memory (V8 heap used + external) above its starting memory is at most `limit`. */
+    /** What the call allocated (V8 heap used + external), whatever the GC reclaimed meanwhile, is at most `limit`. */
     toAllocateAtMost(limit: ByteAmount): R;
     /** What the call leaves live after a full GC (its return value included) is at most `limit`. */
     toRetainAtMost(limit: ByteAmount): R;
+    /** Calling the function again and again does not keep more and more memory alive (findLeaks()). */
+    toNotLeak(options?: FindLeaksOptions): R;
   }
 }
 
@@ -31,6 +39,7 @@ declare global {
     interface Matchers<R> {
       toAllocateAtMost(limit: ByteAmount): R;
       toRetainAtMost(limit: ByteAmount): R;
+      toNotLeak(options?: FindLeaksOptions): R;
     }
   }
 }

@@ -39,6 +39,11 @@ export interface FunctionData {
   /** The name shown in the legend and the flame view: `__main__.test1` → `test1` (see functionLabel). */
   label: string;
   color: string;
+  /**
+   * With several recordings, each has its own entry per function (index in `files`), so that the
+   * legend tells whose calls it counts; a function keeps its colour across recordings.
+   */
+  file?: number;
 }
 
 export interface CallData {
@@ -171,14 +176,21 @@ export function buildPlotData(inputs: ReadonlyArray<DatFile | PlotRecording>, op
   const several = files.length > 1;
   const series: SeriesData[] = [];
   const infos: FileInfo[] = [];
-  const allNames = files.flatMap((file) => file.funcs.map((call) => call.name));
+  const functionKey = (fileIndex: number, name: string) => (several ? `${fileIndex}\0${name}` : name);
   const functionIndex = new Map<string, number>();
+  const colorOf = new Map<string, string>();
   const functions: FunctionData[] = [];
-  for (const name of allNames) {
-    if (functionIndex.has(name)) continue;
-    functionIndex.set(name, functions.length);
-    functions.push({ name, label: functionLabel(name), color: FUNCTION_COLORS[functions.length % FUNCTION_COLORS.length] });
-  }
+  files.forEach((file, fileIndex) => {
+    for (const { name } of file.funcs) {
+      const key = functionKey(fileIndex, name);
+      if (functionIndex.has(key)) continue;
+      functionIndex.set(key, functions.length);
+      if (!colorOf.has(name)) colorOf.set(name, FUNCTION_COLORS[colorOf.size % FUNCTION_COLORS.length]);
+      const entry: FunctionData = { name, label: functionLabel(name), color: colorOf.get(name)! };
+      if (several) entry.file = fileIndex;
+      functions.push(entry);
+    }
+  });
   const calls: CallData[] = [];
   const flameGroups: FlameGroup[] = [];
   let childColor = 0;
@@ -245,7 +257,7 @@ export function buildPlotData(inputs: ReadonlyArray<DatFile | PlotRecording>, op
       const levels = inferLevels(records);
       const placed: CallData[] = records.map((record) => {
         const call: CallData = {
-          function: functionIndex.get(record.name)!,
+          function: functionIndex.get(functionKey(fileIndex, record.name))!,
           series: line!.id,
           entryTime: round(record.t0 - start, 4),
           exitTime: round(Math.max(record.t1, record.t0) - start, 4),

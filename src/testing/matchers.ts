@@ -1,11 +1,14 @@
 // Memory assertions for test runners (Jest's and Vitest's `expect.extend`):
 //   expect(fn).toAllocateAtMost('50 MiB')   bytes the call allocated (whatever the GC reclaimed)
 //   expect(fn).toRetainAtMost(1024)         what is still live after the call and a full GC
+//   expect(fn).toNotLeak()                  repeated calls do not keep more and more memory alive
 // Async functions are awaited: `await expect(asyncFn).toAllocateAtMost(...)`.
 import { collect, type Collected } from '../api/collect';
+import { findLeaks, type FindLeaksOptions } from '../api/leaks/lazy';
+import { formatLeakReport, type LeakReport } from '../api/leaks/leak-report';
 import { isThenable } from '../shared/thenable';
 import { forceCollection, hideOwnAllocations, METRICS, readAbsolute } from '../runtime/metrics';
-import { parseBytes, formatBytes } from './bytes';
+import { parseBytes, formatBytes } from '../shared/bytes';
 import { primordials } from '../shared/primordials';
 
 const { PromisePrototypeThen, PromiseResolve } = primordials;
@@ -69,10 +72,32 @@ export function toRetainAtMost(this: { isNot?: boolean } | void, received: unkno
     : judge((run as Collected<unknown>).value);
 }
 
+/**
+ * Calls the function again and again (findLeaks()): passes when the memory it leaves alive does not
+ * grow with the number of calls. A failure shows the lines that keep the memory and their retainers.
+ */
+export function toNotLeak(this: { isNot?: boolean } | void, received: unknown, options?: FindLeaksOptions): Measured {
+  checkFunction(received, 'toNotLeak');
+  const isNot = (this as { isNot?: boolean } | undefined)?.isNot === true;
+  const judge = (report: LeakReport): MatcherResult => ({
+    pass: !report.leaking,
+    message: () =>
+      report.leaking
+        ? `expected the function not to leak, but it does (toNotLeak):\n${formatLeakReport(report, 'the function', process.cwd())}`
+        : `expected the function to leak (.not.toNotLeak), but it does not:\n${formatLeakReport(report, 'the function', process.cwd())}`,
+  });
+  // Lines are only worth finding when the assertion fails for a leak (not when a leak is expected).
+  const run = findLeaks(received as () => unknown, { explain: !isNot, ...(options ?? {}) });
+  return isThenable(run) ? PromisePrototypeThen(PromiseResolve(run), judge) : judge(run as LeakReport);
+}
+
 let sink: unknown;
 function keepAlive(value: unknown): void {
   sink = value;
   sink = undefined;
 }
 
-export const memoryMatchers = { toAllocateAtMost, toRetainAtMost };
+export const memoryMatchers = { toAllocateAtMost, toRetainAtMost, toNotLeak };
+
+/** toNotLeak()'s options (findLeaks()'s), for the matchers' type declarations. */
+export type { FindLeaksOptions };

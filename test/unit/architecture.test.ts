@@ -31,7 +31,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   integrations: ['hooks', 'instrument', 'runtime', 'testing', 'shared'],
   // Reads JSON results into an annotated-source page: the document's type only from reporters/.
   annotate: ['reporters/call-report'],
-  cli: ['record', 'plot', 'annotate', 'shared', 'allocations', 'runtime/metric-names', 'heap-sampling/profile-format'],
+  // Comparing runs (budgets, diffs) is plain data: results files and recordings, read and judged.
+  compare: ['record', 'shared'],
+  cli: ['record', 'plot', 'annotate', 'compare', 'shared', 'allocations', 'runtime/metric-names', 'heap-sampling/profile-format'],
 };
 
 /** Modules a folder may not reach even inside an allowed folder. */

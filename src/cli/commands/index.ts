@@ -2,8 +2,11 @@
 // in this folder exporting a Command, added here.
 import type { Command } from '../command';
 import { attachCommand } from './attach';
+import { checkCommand } from './check';
 import { cleanCommand } from './clean';
 import { exportCommand } from './export';
+import { diffCommand } from './diff';
+import { leaksCommand } from './leaks';
 import { listCommand } from './list';
 import { peakCommand } from './peak';
 import { plotCommand } from './plot';
@@ -23,6 +26,9 @@ export const SUBCOMMANDS: readonly Command[] = [
   plotCommand,
   reportCommand,
   exportCommand,
+  leaksCommand,
+  checkCommand,
+  diffCommand,
 ];
 
 export function findSubcommand(word: string | undefined): Command | undefined {

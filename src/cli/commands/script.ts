@@ -118,7 +118,7 @@ export const scriptCommand: Command = {
   epilogue: `Mark functions with \`/** @profile */\`, \`profile(function ...)\` or \`@profile\` on class methods,
 or profile whole files without markers: \`memprof --include 'src/**/*.js' app.js\`.
 
-Memory over time (like Python's mprof):
+Commands (memory over time like Python's mprof, allocations, leaks, budgets):
 ${commandList(SUBCOMMANDS)}
 
 Each command has --help (or: memprof help <command>). A script named like a command runs with

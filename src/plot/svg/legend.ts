@@ -1,5 +1,5 @@
 // The legend, right of the plot: the series (label, peak in the window, slope), then the functions
-// (bracket swatch, name and time spent in the window). Entries that do not fit the column's height
+// (bracket swatch, name and time spent in the window; with several recordings, `#2 delay` for each). Entries that do not fit the column's height
 // are counted in a last line, "and N more".
 import type { CallData } from '../model';
 import { formatMiB, formatSeconds, formatSlope, px, textElement } from './format';
@@ -93,9 +93,10 @@ export function drawLegend(view: View, box: Box, peaks: ReadonlyMap<number, Peak
         return;
       }
       const hidden = view.hiddenFunctions.has(index);
-      // A long name is elided, the duration kept whole.
+      // A long name is elided, the duration kept whole; with several recordings, whose calls they are.
       const duration = ` ${durationText(callsOf.get(index) ?? [])}`;
-      const label = elide(fn.label, Math.max(40, textRoom - textWidth(duration, 12)), 12) + duration;
+      const recording = fn.file !== undefined ? `#${fn.file + 1} ` : '';
+      const label = recording + elide(fn.label, Math.max(40, textRoom - textWidth(recording + duration, 12)), 12) + duration;
       markup.push(
         `<g class="legend-function${hidden ? ' hidden' : ''}" data-function="${index}"${dimmed(hidden)}>` +
           hit(y - 11, 20) +
