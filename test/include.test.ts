@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, REGISTER, ROOT, runNode } from './helpers';
 
@@ -27,6 +28,13 @@ function topLineAllocated(stdout: string, where: string): number {
 }
 
 const plain = runNode('app.mjs', { hook: false, cwd: APP });
+
+test('docs/line-profiling.md shows the command this file runs', () => {
+  const doc = readFileSync(join(ROOT, 'docs/line-profiling.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## Profiling whole files, without markers'));
+  const block = /```sh\n([^`]*)```/.exec(section)![1];
+  assert.equal(block, "cd fixtures/include\nmemprof --include 'src/**' app.mjs\n");
+});
 
 test('--include: every function of the matching files, CommonJS and ES module, summed at exit with the top lines', () => {
   assert.equal(plain.status, 0, plain.stderr);
