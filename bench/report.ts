@@ -18,6 +18,8 @@ export const TARGETS = {
   timelineCallsOnly: 1.2,
   /** Start-up with the hook on an unmarked project (warm cache), relative to plain node. */
   startupUnmarkedWarm: 1.1,
+  manyMarkedWarm: 1.2,
+  manyMarkedCold: 8,
   /** Heap growth allowed between the 1,000th and the last call of the long-running loop. */
   longRunningGrowthBytes: 1 * MIB,
   /** `memprof plot` of a 200 MB recording: at most 500 MB of memory, a page of at most 10 MB. */
@@ -39,6 +41,9 @@ export interface Verdicts {
   workload: boolean;
   timeline: boolean;
   startup: boolean;
+  /** Start-up of 1,000 modules that each mark a function, warm and cold transform cache. */
+  manyMarkedWarm: boolean;
+  manyMarkedCold: boolean;
   invisibility: boolean;
   boundedMemory: boolean;
   /** The "Mem usage" memprof reports at a call's entry stays within 1 MiB of the true heap. */
@@ -63,6 +68,8 @@ export function verdicts(results: BenchResults): Verdicts {
     workload: results.workload.slowdown.median <= TARGETS.workload,
     timeline: results.timeline.callsOnly.median <= TARGETS.timelineCallsOnly,
     startup: results.startup.unmarkedWarm.median <= TARGETS.startupUnmarkedWarm,
+    manyMarkedWarm: results.manyMarked.warm.median <= TARGETS.manyMarkedWarm,
+    manyMarkedCold: results.manyMarked.cold.median <= TARGETS.manyMarkedCold,
     invisibility: results.invisibility.met,
     boundedMemory: results.ownMemory.growthBytes <= TARGETS.longRunningGrowthBytes,
     usageExact: Math.abs(results.ownMemory.finalEntryErrorBytes) <= MIB,
@@ -142,7 +149,7 @@ function scaleLines(results: BenchResults, v: Verdicts): Line[] {
 }
 
 function lines(results: BenchResults): Line[] {
-  const { heap, rss, python, workload, timeline, startup, ownMemory, invisibility } = results;
+  const { heap, rss, python, workload, timeline, startup, manyMarked, ownMemory, invisibility } = results;
   const v = verdicts(results);
   const rows: Line[] = [
     ratioLine(
@@ -212,6 +219,16 @@ function lines(results: BenchResults): Line[] {
     ratioLine(`start-up, ${startup.modules} unmarked modules, cold cache: hook / plain`, startup.unmarkedCold),
     ratioLine('start-up, one marked file, warm cache: hook / plain', startup.markedWarm),
     ratioLine('start-up, one marked file, cold cache: hook / plain', startup.markedCold, 'Babel loads and compiles'),
+    ratioLine(
+      `start-up, ${num(manyMarked.modules)} modules each with a marked function, warm cache: hook / plain`,
+      manyMarked.warm,
+      `target <= ${TARGETS.manyMarkedWarm}x: ${verdict(v.manyMarkedWarm)}`,
+    ),
+    ratioLine(
+      `start-up, ${num(manyMarked.modules)} modules each with a marked function, cold cache: hook / plain`,
+      manyMarked.cold,
+      `target <= ${TARGETS.manyMarkedCold}x: ${verdict(v.manyMarkedCold)}; ${duration(manyMarked.coldMsPerModule.median * 1e6)} a module`,
+    ),
     {
       what: `memprof's own heap, ${num(ownMemory.calls)} profiled calls`,
       value: bytes(ownMemory.growthBytes),

@@ -20,7 +20,7 @@ import { describeOwnMemory, runOwnMemory, type OwnMemoryResult } from './own-mem
 import { describePython, runPython, type PythonOutcome } from './python';
 import { describeRecorderScale, runRecorderScale, type RecorderScaleResult } from './recorder-scale';
 import { resultsMarkdown, summaryLines, verdicts } from './report';
-import { runStartup, type StartupResult } from './startup';
+import { runManyMarkedStartup, runStartup, type ManyMarkedResult, type StartupResult } from './startup';
 import { describeWorkload, runWorkload, type WorkloadResult } from './workload';
 import { describeServiceTimeline, runServiceTimeline, type ServiceTimelineResult } from './service-timeline';
 import { describeScale, runScale, type ScaleCase } from './scale';
@@ -48,6 +48,9 @@ export interface Sizes {
   startupModules: number;
   /** Interleaved rounds of start-up runs (each round runs every configuration once). */
   startupRounds: number;
+  /** Modules of the project whose every module has a marked function, and its rounds (cold runs are slow). */
+  markedModules: number;
+  markedRounds: number;
   /** The generated recording `memprof peak` and `memprof plot` read, and a small one beside it. */
   bigRecordingBytes: number;
   smallRecordingBytes: number;
@@ -78,6 +81,8 @@ const FULL: Sizes = {
   longRunningChunk: 2_000,
   startupModules: 300,
   startupRounds: 15,
+  markedModules: 1_000,
+  markedRounds: 5,
   bigRecordingBytes: 200_000_000,
   smallRecordingBytes: 2_000_000,
   bigRecordingRounds: 3,
@@ -103,6 +108,8 @@ const QUICK: Sizes = {
   longRunningChunk: 100,
   startupModules: 20,
   startupRounds: 2,
+  markedModules: 20,
+  markedRounds: 1,
   bigRecordingBytes: 2_000_000,
   smallRecordingBytes: 200_000,
   bigRecordingRounds: 1,
@@ -125,6 +132,7 @@ export interface BenchResults {
   invisibility: InvisibilityResult;
   ownMemory: OwnMemoryResult;
   startup: StartupResult;
+  manyMarked: ManyMarkedResult;
   bigRecording: BigRecordingResult;
   recorderScale: RecorderScaleResult;
   totalSeconds: number;
@@ -186,6 +194,8 @@ function main(): void {
     section(describeOwnMemory(ownMemory));
     const startup = runStartup(sizes.startupModules, sizes.startupRounds, log);
     log();
+    const manyMarked = runManyMarkedStartup(sizes.markedModules, sizes.markedRounds, log);
+    log();
     const bigRecording = runBigRecording(sizes.bigRecordingBytes, sizes.smallRecordingBytes, sizes.bigRecordingRounds);
     section(describeBigRecording(bigRecording));
     const recorderScale = runRecorderScale(sizes.scaleChildren, 0.01, sizes.scaleSeconds, sizes.scaleRuns);
@@ -205,6 +215,7 @@ function main(): void {
       invisibility,
       ownMemory,
       startup,
+      manyMarked,
       bigRecording,
       recorderScale,
       totalSeconds: Number(process.hrtime.bigint() - started) / 1e9,

@@ -103,21 +103,35 @@ function mainSource(modules: number, marked: boolean): string {
   return lines.join('\n') + '\n';
 }
 
-export function generateProject(modules: number, marked: boolean): string {
-  const root = temporaryDirectory(marked ? 'app-marked' : 'app');
+/** What "every module marked" adds to module `index`: a profiled function of its own, which main.js does not call. */
+function markedFunction(index: number): string {
+  return `
+/** @profile */
+function build${index}(count) {
+  const items = [];
+  for (let i = 0; i < count; i++) items.push({ id: i, module: ${index} });
+  return items.length;
+}
+module.exports.build${index} = build${index};
+`;
+}
+
+/** `marked`: one marked file (mod000.js), or 'all': a marked function in every module. */
+export function generateProject(modules: number, marked: boolean | 'all'): string {
+  const root = temporaryDirectory(marked === 'all' ? 'app-all-marked' : marked ? 'app-marked' : 'app');
   mkdirSync(join(root, 'lib'));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'generated-app', private: true, version: '1.0.0' }, null, 2));
   for (let index = 0; index < modules; index++) {
-    const source = moduleSource(index) + (marked && index === 0 ? MARKED_FUNCTION : '');
+    const source = moduleSource(index) + (marked === true && index === 0 ? MARKED_FUNCTION : marked === 'all' ? markedFunction(index) : '');
     writeFileSync(join(root, 'lib', `mod${String(index).padStart(3, '0')}.js`), source);
   }
-  writeFileSync(join(root, 'main.js'), mainSource(modules, marked));
+  writeFileSync(join(root, 'main.js'), mainSource(modules, marked === true));
   return root;
 }
 
 interface Configuration {
   name: string;
-  project: 'unmarked' | 'marked' | 'empty';
+  project: 'unmarked' | 'marked' | 'allMarked' | 'empty';
   hook: boolean;
   cache?: 'cold' | 'warm';
 }
@@ -171,13 +185,9 @@ function registerLoadTime(cacheDir: string): number {
   return benchResult<{ ms: number }>(child, 'loading memprof/register').ms;
 }
 
-export function runStartup(modules: number, rounds: number, log: (line: string) => void): StartupResult {
-  const projects = {
-    unmarked: generateProject(modules, false),
-    marked: generateProject(modules, true),
-    empty: temporaryDirectory('empty'),
-  };
-  writeFileSync(join(projects.empty, 'main.js'), '');
+
+/** One run of a configuration, its CPU time in ms; each warm configuration keeps its own cache. */
+function timedRun(projects: Partial<Record<Configuration['project'], string>>): (configuration: Configuration) => number {
   const warmCaches = new Map<Configuration, string>();
 
   const once = (configuration: Configuration): number => {
@@ -185,7 +195,7 @@ export function runStartup(modules: number, rounds: number, log: (line: string) 
       configuration.cache === 'warm'
         ? (warmCaches.get(configuration) ?? warmCaches.set(configuration, temporaryDirectory('cache-warm')).get(configuration)!)
         : temporaryDirectory('cache-cold');
-    const root = projects[configuration.project];
+    const root = projects[configuration.project]!;
     const child = runNode(join(root, 'main.js'), {
       hook: configuration.hook,
       nodeArgs: ['-r', CPU_AT_EXIT],
@@ -197,6 +207,18 @@ export function runStartup(modules: number, rounds: number, log: (line: string) 
     }
     return reportedCpuMs(child.stdout, configuration.name);
   };
+
+  return once;
+}
+
+export function runStartup(modules: number, rounds: number, log: (line: string) => void): StartupResult {
+  const projects = {
+    unmarked: generateProject(modules, false),
+    marked: generateProject(modules, true),
+    empty: temporaryDirectory('empty'),
+  };
+  writeFileSync(join(projects.empty, 'main.js'), '');
+  const once = timedRun(projects);
 
   const variants = {} as Record<ConfigurationId | 'registerLoad', () => number>;
   for (const id of CONFIGURATION_IDS) variants[id] = () => once(CONFIGURATIONS[id]);
@@ -238,6 +260,54 @@ export function describeStartup(result: StartupResult): string[] {
     `  one marked file:  hook / plain ${figure(result.markedWarm)} warm cache, ${figure(result.markedCold)} cold cache`,
     `  the hook's fixed cost (empty script): +${ms(result.emptyAddedMs.median)} (${between(result.emptyAddedMs, ms)}); ` +
       `require('memprof/register') inside the process: ${ms(result.registerLoadMs.median)}`,
+  );
+  return lines;
+}
+
+const ALL_MARKED = {
+  plain: { name: 'plain node, every module marked', project: 'allMarked', hook: false },
+  cold: { name: 'memprof hook, every module marked, cold cache', project: 'allMarked', hook: true, cache: 'cold' },
+  warm: { name: 'memprof hook, every module marked, warm cache', project: 'allMarked', hook: true, cache: 'warm' },
+} satisfies Record<string, Configuration>;
+
+export interface ManyMarkedResult {
+  modules: number;
+  rounds: number;
+  configurations: { name: string; cpuMs: Spread }[];
+  warm: Figure;
+  cold: Figure;
+  /** Cold minus plain, per module, in ms: what compiling one marked file costs. */
+  coldMsPerModule: Figure;
+}
+
+/**
+ * Start-up of a project whose every module has a marked function (issue: 1,000 of them): what the
+ * transform cache saves (warm) and what Babel costs per file (cold).
+ */
+export function runManyMarkedStartup(modules: number, rounds: number, log: (line: string) => void): ManyMarkedResult {
+  const once = timedRun({ allMarked: generateProject(modules, 'all') });
+  const variants = { plain: () => once(ALL_MARKED.plain), cold: () => once(ALL_MARKED.cold), warm: () => once(ALL_MARKED.warm) };
+  interleave(1, variants);
+  const cpuMs = interleave(rounds, variants);
+  const result: ManyMarkedResult = {
+    modules,
+    rounds,
+    configurations: (['plain', 'cold', 'warm'] as const).map((id) => ({ name: ALL_MARKED[id].name, cpuMs: spread(cpuMs[id]) })),
+    warm: perRoundFigure(cpuMs, (round) => round.warm / round.plain),
+    cold: perRoundFigure(cpuMs, (round) => round.cold / round.plain),
+    coldMsPerModule: perRoundFigure(cpuMs, (round) => (round.cold - round.plain) / modules),
+  };
+  for (const line of describeManyMarked(result)) log(line);
+  return result;
+}
+
+export function describeManyMarked(result: ManyMarkedResult): string[] {
+  const figure = (value: Figure) => `${ratio(value.median)} (${between(value, ratio)})`;
+  const lines = [`start-up: ${num(result.modules)} modules, each with a marked function, median and range of ${result.rounds} interleaved rounds`];
+  for (const { name, cpuMs } of result.configurations) lines.push(`  ${name.padEnd(44)} ${ms(cpuMs.median).padStart(9)}  (${between(cpuMs, ms)})`);
+  lines.push(
+    `  hook / plain: ${figure(result.warm)} warm cache, ${figure(result.cold)} cold cache ` +
+      `(${ms(result.coldMsPerModule.median)} a module to instrument)`,
   );
   return lines;
 }

@@ -6,10 +6,12 @@ import type { instrument as instrumentFunction, InstrumentOptions, OriginalSourc
 import { isTypeScriptFile, mayContainMarkers, SourceSyntaxError } from '../instrument/file-kinds';
 import { compiledByAnotherLoader, compiledOrigin } from './compiled-origin';
 import { compileFunction } from 'node:vm';
+import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { rememberSource } from '../shared/source-lines';
 import { enableSourceMaps } from './source-maps';
-import { projectSettingsFor } from './project-config';
+import type { ProjectSettings } from './project-config';
 import { cacheKey, openTransformCache, type CachedTransform, type TransformCache } from './transform-cache';
 import { isIncluded } from './included-files';
 
@@ -20,16 +22,45 @@ function instrument(...args: Parameters<typeof instrumentFunction>): ReturnType<
   return (require('../instrument/instrumenter') as typeof import('../instrument/instrumenter')).instrument(...args);
 }
 
-/** Instruments through the on-disk cache (opened on first use). */
-function cachedInstrument(source: string, filename: string, options: InstrumentOptions, instrumenter: typeof instrument): CachedTransform {
+/** TypeScript only: reading tsconfig.json loads Babel's types, which a warm JavaScript start-up never needs. */
+function projectSettingsFor(filename: string): ProjectSettings {
+  return (require('./project-config') as typeof import('./project-config')).projectSettingsFor(filename);
+}
+
+/**
+ * The code Node runs for a file, through the on-disk cache (opened on first use): the instrumented
+ * code with its source map, which is all a warm start-up reads. With the cache, the map is the
+ * cache's entry file and the code points at it (a long inline map is text V8 would scan at every
+ * start-up); without, it is inline.
+ */
+function cachedInstrument(source: string, filename: string, options: InstrumentOptions, instrumenter: typeof instrument): string | null {
+  const original = options.original;
   if (cache === null) cache = openTransformCache();
-  if (!cache || instrumenter !== instrument) return instrumenter(source, filename, options);
+  if (!cache || instrumenter !== instrument) return runnable(instrumenter(source, filename, options), filename, source, original);
   const key = cacheKey(source, filename, options);
   const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const result = instrumenter(source, filename, options);
-  cache.set(key, result);
-  return result;
+  return runnable(hit !== undefined ? hit : cache.set(key, anchored(instrumenter(source, filename, options), filename)), filename, source, original);
+}
+
+/**
+ * The map's sources as absolute URLs: a map in the cache's folder would otherwise name files beside
+ * itself (a map's sources are relative to where the map is).
+ */
+function anchored(result: CachedTransform, filename: string): CachedTransform {
+  const map = result?.map as { sources?: unknown; sourceRoot?: unknown } | null | undefined;
+  if (!result || !map || !Array.isArray(map.sources)) return result;
+  const base = pathToFileURL(filename);
+  const root = typeof map.sourceRoot === 'string' ? map.sourceRoot : '';
+  const sources = map.sources.map((source: unknown) => (typeof source === 'string' ? new URL(root + source, base).href : source));
+  const { sourceRoot: _unused, ...rest } = map;
+  return { ...result, map: { ...rest, sources } };
+}
+
+/** The instrumented code with its source map attached, its sources remembered for the tables. */
+function runnable(result: CachedTransform, filename: string, source: string, original: OriginalSources | undefined): string | null {
+  if (!result) return null;
+  rememberSources(result, filename, source, original);
+  return withSourceMap(result.code, result.map, filename, source, result.mapFile);
 }
 
 export type ModuleKind = InstrumentOptions['moduleKind'];
@@ -56,10 +87,9 @@ export function compileForHook(
     ...(original ? { original } : {}),
   };
   try {
-    const result = cachedInstrument(source, filename, options, instrumenter);
-    if (!result) return source;
-    rememberSources(result, filename, source, original);
-    return withSourceMap(result.code, result.map, filename, source);
+    // TypeScript's types took room: its stack traces need the map (see withSourceMap).
+    if (!javascript) enableSourceMaps();
+    return cachedInstrument(source, filename, options, instrumenter) ?? source;
   } catch (error) {
     if (error instanceof SourceSyntaxError) {
       if (!javascript) throwFromNowhere(asUserSyntaxError(error));
@@ -82,7 +112,7 @@ export function compileForHook(
       if (compileError instanceof SourceSyntaxError) throwFromNowhere(asUserSyntaxError(compileError));
       throwFromNowhere(new Error(`memprof: cannot compile ${filename}: ${firstLine(compileError, filename)}`));
     }
-    return compiled ? withSourceMap(compiled.code, compiled.map, filename, source) : source;
+    return compiled ? withSourceMap(compiled.code, compiled.map, filename, source, undefined) : source;
   }
 }
 
@@ -98,19 +128,25 @@ function rememberSources(result: CachedTransform & object, filename: string, sou
 
 /**
  * Every compiled file keeps its lines (the instrumenter retains them), and JavaScript its columns
- * outside profiled functions; each also carries an inline source map back to its source. TypeScript
- * needs it (types took room), so Node's own source map support is switched on for it. JavaScript
- * does not switch it on: that would also change how Node prints the frames of every other
- * source-mapped file the program loads. Its map is used when the program runs with source maps on
- * anyway (--enable-source-maps, or a TypeScript file), and by coverage tools; a file that carries its
- * own sourceMappingURL keeps it (its columns are unchanged outside profiled functions).
+ * outside profiled functions; each also carries a source map back to its source, in a file
+ * (`mapFile`, the cache's entry) or inline. TypeScript needs it (types took room), so Node's own source map
+ * support is switched on for it. JavaScript does not switch it on: that would also change how Node
+ * prints the frames of every other source-mapped file the program loads. Its map is used when the
+ * program runs with source maps on anyway (--enable-source-maps, or a TypeScript file), by debuggers
+ * and by coverage tools; a file that carries its own sourceMappingURL keeps it (its columns are
+ * unchanged outside profiled functions).
  */
-function withSourceMap(code: string, map: object | null, filename: string, source: string): string {
+function withSourceMap(code: string, map: object | null, filename: string, source: string, mapFile: string | undefined): string {
   if (!map) return code;
   if (/^\s*\/\/[#@] sourceMappingURL=/m.test(source)) return code;
-  if (isTypeScriptFile(filename)) enableSourceMaps();
-  const encoded = Buffer.from(JSON.stringify(map)).toString('base64');
-  return `${code}${code.endsWith('\n') ? '' : '\n'}//# sourceMappingURL=data:application/json;charset=utf-8;base64,${encoded}\n`;
+  // Node reads a map file only through a URL without a scheme (a path relative to the file), not a
+  // file: URL; on another Windows drive there is no relative path, so the map goes inline.
+  const path = mapFile === undefined ? undefined : relative(dirname(filename), mapFile);
+  const url =
+    path !== undefined && !isAbsolute(path)
+      ? encodeURI(path.split(sep).join('/'))
+      : `data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
+  return `${code}${code.endsWith('\n') ? '' : '\n'}//# sourceMappingURL=${url}\n`;
 }
 
 /** Shaped like Node's own syntax errors: location, code frame, message, the user's file as the frame. */

@@ -59,6 +59,8 @@ function readOrigin(code: string, filename: string): OriginalSources | undefined
   let map: RawSourceMap & { file?: string };
   // Without a sourceMappingURL comment, a `.map` beside the file (esbuild's `sourcemap: 'external'`).
   let mapFile = url ? filename : `${filename}.map`;
+  // Asking first is cheaper than the exception of reading a file that is not there (most files).
+  if (!url && !existsSync(mapFile)) return undefined;
   try {
     if (url?.startsWith('data:')) {
       map = JSON.parse(dataUrlText(url)) as RawSourceMap;

@@ -22,24 +22,43 @@ export function compilerFingerprint(): string {
     .filter((file) => file.endsWith('.js'))
     .sort()
     .map((file) => join(instrumentDirectory, file));
-  compilerFiles.push(join(__dirname, '..', 'integrations', 'babel-plugin.js'));
+  // compile.js shapes what is stored too (the source map's sources, how it is attached).
+  compilerFiles.push(join(__dirname, '..', 'integrations', 'babel-plugin.js'), join(__dirname, 'compile.js'));
   for (const file of compilerFiles) hash.update(file.slice(file.lastIndexOf('dist'))).update(readFileSync(file));
   hash.update(String((require('@babel/core/package.json') as { version: string }).version));
   return (fingerprint = hash.digest('hex'));
 }
 
-/** null: the file needs no transform (e.g. JavaScript that only mentions "profile"). */
-export type CachedTransform = InstrumentResult | null;
+/**
+ * null: the file needs no transform (e.g. JavaScript that only mentions "profile"). `mapFile`: the
+ * entry's file, when it holds the source map (the code's sourceMappingURL can point at it).
+ */
+export type CachedTransform = (InstrumentResult & { mapFile?: string }) | null;
 
 export interface TransformCache {
   /** undefined on a miss. */
   get(key: string): CachedTransform | undefined;
-  set(key: string, result: CachedTransform): void;
+  /** Stores the result; with its `mapFile` when the entry's file holds its source map. */
+  set(key: string, result: CachedTransform): CachedTransform;
+}
+
+/**
+ * The shape of an entry; a change to it must miss every older entry. An entry with a source map is
+ * that source map (version, sources, mappings, ... at the top level), the code and the functions in an
+ * `x_memprof` field (source map consumers ignore `x_` fields): one file to write and one to read,
+ * which the code's sourceMappingURL names.
+ */
+const ENTRY_FORMAT = 'a source map with x_memprof: { code, functions }, v2';
+interface Entry {
+  untouched?: true;
+  x_memprof?: { code?: unknown; functions?: unknown };
 }
 
 export function cacheKey(source: string, filename: string, options: object): string {
   return createHash('sha256')
     .update(compilerFingerprint())
+    .update('\0')
+    .update(ENTRY_FORMAT)
     .update('\0')
     .update(filename)
     .update('\0')
@@ -69,6 +88,8 @@ function defaultCacheDirectory(): string {
 
 class DirectoryCache implements TransformCache {
   private usable = true;
+  /** The folders made (or found) so far: a start-up writes thousands of entries into 256 of them. */
+  private readonly directories = new Set<string>();
 
   constructor(private readonly directory: string) {}
 
@@ -77,28 +98,49 @@ class DirectoryCache implements TransformCache {
   }
 
   get(key: string): CachedTransform | undefined {
+    const path = this.path(key);
     try {
-      const entry = JSON.parse(readFileSync(this.path(key), 'utf8')) as { untouched?: boolean } & Partial<InstrumentResult>;
+      const entry = JSON.parse(readFileSync(path, 'utf8')) as Entry & Record<string, unknown>;
       if (entry.untouched === true) return null;
-      if (typeof entry.code !== 'string' || !Array.isArray(entry.functions)) return undefined;
-      return { code: entry.code, map: entry.map ?? null, functions: entry.functions };
+      const stored = entry.x_memprof;
+      if (!stored || typeof stored.code !== 'string' || !Array.isArray(stored.functions)) return undefined;
+      const functions = stored.functions as InstrumentResult['functions'];
+      if (entry.version === undefined) return { code: stored.code, map: null, functions };
+      delete entry.x_memprof;
+      return { code: stored.code, map: entry, functions, mapFile: path };
     } catch {
       return undefined;
     }
   }
 
-  set(key: string, result: CachedTransform): void {
-    if (!this.usable) return;
+  set(key: string, result: CachedTransform): CachedTransform {
     const path = this.path(key);
+    if (!result) {
+      this.write(path, JSON.stringify({ untouched: true }));
+      return result;
+    }
+    const entry = { ...(result.map ?? {}), x_memprof: { code: result.code, functions: result.functions } };
+    const written = this.write(path, JSON.stringify(entry));
+    return written && result.map ? { ...result, mapFile: path } : result;
+  }
+
+  private write(path: string, text: string): boolean {
+    if (!this.usable) return false;
     try {
-      mkdirSync(dirname(path), { recursive: true });
-      // Write then rename, so that a concurrent reader never sees half an entry.
+      const directory = dirname(path);
+      if (!this.directories.has(directory)) {
+        mkdirSync(directory, { recursive: true });
+        this.directories.add(directory);
+      }
+      // Write then rename, so that a concurrent reader never sees half a file.
       const temporary = `${path}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify(result ?? { untouched: true }));
+      writeFileSync(temporary, text);
       renameSync(temporary, path);
+      return true;
     } catch {
       // A read-only or full disk only costs speed: stop trying for this process.
       this.usable = false;
+      return false;
     }
   }
 }
