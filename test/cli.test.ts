@@ -111,7 +111,7 @@ test('memprof help [command] prints the help; a directory and a failed start say
   assert.match(runHelp.stdout, /^Usage: memprof run \[options\] <command> \[args\.\.\.\]/);
   const unknown = inside('help', 'frobnicate');
   assert.equal(unknown.status, 2);
-  assert.equal(unknown.stderr, "memprof: no command frobnicate; the commands are run, attach, snapshot, list, clean, rm, peak, plot, report, export\nTry 'memprof --help'.\n");
+  assert.equal(unknown.stderr, "memprof: no command frobnicate; the commands are run, attach, snapshot, list, clean, rm, peak, plot, report, export, leaks, check, diff\nTry 'memprof --help'.\n");
 
   const cases: Array<[string[], number, string]> = [
     [['src'], 2, 'memprof: src is a directory with no index file or package.json "main": name the script to run\n'],
