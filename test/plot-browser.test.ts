@@ -1,7 +1,9 @@
 // The HTML report of `memprof plot` as a person sees it: opened from disk in real headless Chromium
 // (Debian's `chromium`, driven by playwright-core), checked on what is drawn, with the mouse: hover a
-// bracket or a flame box, click legend entries, drag to zoom, tick the options. The pages and the
-// screenshots (checked for their size) go to a temporary directory, removed at the end.
+// bracket or a flame box, click legend entries, drag to zoom, tick the options; the chart as wide as
+// the window, again when it is resized; a call's file and line on hover, and a click to its line
+// table. The pages and the screenshots (checked for their size) go to a temporary directory, removed
+// at the end.
 //
 // Chromium missing: outside CI the test is skipped with the reason; in CI (CI set) it fails, since
 // .ci/run installs it.
@@ -11,7 +13,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDat } from '../src/record/dat';
+import { funcLine, measureLine } from '../src/shared/dat-lines';
+import { annotate } from '../src/annotate/model';
+import { annotatedSourcePage } from '../src/annotate/page';
+import type { CallReport } from '../src/reporters/call-report';
 import { buildPlotData } from '../src/plot/model';
+import { reportLinker } from '../src/plot/report-links';
 import { htmlPage } from '../src/plot/html';
 import { decodePageData } from '../src/plot/page-data';
 import { pngSize } from '../src/plot/png';
@@ -43,8 +50,53 @@ function report(dir: string, name: string, view: { flame?: boolean } = {}): { pa
   return { path, calls: dat.funcs.length };
 }
 
+/**
+ * Two overlapping requests of the seed's service, recorded with CALL lines (test1 at line 14 and its
+ * delay at line 9 of /srv/app.js), and an annotated-source page of that file beside the report: the
+ * report links each call to its lines there.
+ */
+function linkedReport(dir: string): { path: string; report: string } {
+  const func = (name: string, t0: number, t1: number, id: number, parent: number, line: number) =>
+    funcLine({ name, mem0: 40 + id, t0: 1000 + t0, mem1: 60 + id, t1: 1000 + t1, level: parent === 0 ? 0 : 1, context: { thread: 0, id, parent, file: '/srv/app.js', line } });
+  const samples = Array.from({ length: 30 }, (_, index) => `MEM ${(40 + index).toFixed(6)} ${(1000 + index / 10).toFixed(4)}\n`).join('');
+  const text =
+    `CMDLINE node server.js\n${measureLine({ backend: 'rss', scope: 'process' })}${samples}` +
+    func('delay', 0.5, 1.2, 2, 1, 9) +
+    func('test1', 0.2, 1.3, 1, 0, 14) +
+    func('delay', 0.9, 1.9, 4, 3, 9) +
+    func('test1', 0.4, 2, 3, 0, 14);
+  const lines = (first: number): CallReport['lines'] => [{ line: first + 1, source: 'work()', occurrences: 1, incrementBytes: 1e6, allocatedBytes: 1e6, freedBytes: 0, usageBytes: 0 }];
+  const call = (fn: string, firstLine: number): CallReport => ({
+    function: fn,
+    file: '/srv/app.js',
+    firstLine,
+    lastLine: firstLine + 4,
+    metric: 'heap',
+    entryBytes: 0,
+    exitBytes: 1e6,
+    netBytes: 1e6,
+    allocatedBytes: 1e6,
+    freedBytes: 0,
+    retainedBytes: null,
+    allocationExact: true,
+    peakBytes: 1e6,
+    durationMs: 1,
+    threw: false,
+    lineLevel: true,
+    reentrant: false,
+    lines: lines(firstLine),
+  });
+  const page = annotatedSourcePage(annotate([call('test1', 14), call('delay', 9)]), { title: 'lines', readSource: () => undefined, inputs: ['run.json'] });
+  const report = join(dir, 'report.html');
+  writeFileSync(report, page);
+  const path = join(dir, 'requests.html');
+  const data = buildPlotData([parseDat(text, 'requests.dat')], { linkOf: reportLinker(page, 'report.html') });
+  writeFileSync(path, htmlPage(data, { flame: true }));
+  return { path, report };
+}
+
 /** Opens a page, collecting console errors and warnings, page errors and requests for anything but the file. */
-async function open(browser: any, path: string) {
+async function open(browser: any, path: string, allowed: readonly string[] = []) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page: Page = await context.newPage();
   const problems: string[] = [];
@@ -57,7 +109,7 @@ async function open(browser: any, path: string) {
     void dialog.dismiss();
   });
   page.on('request', (request: any) => {
-    if (request.url() !== `file://${path}`) problems.push(`request: ${request.url()}`);
+    if (request.url() !== `file://${path}` && !allowed.includes(request.url())) problems.push(`request: ${request.url()}`);
   });
   await page.goto(`file://${path}`);
   await page.waitForFunction(() => (globalThis as any).memprofPlot !== undefined);
@@ -173,6 +225,64 @@ test('the HTML report in headless Chromium: drawn, hover, toggles, zoom; untrust
         assert.match((await page.locator('#chart svg .legend-series text').allTextContents()).join('\n'), /slope [+\u2212]\d/);
         await page.locator('#opt-function-ts').uncheck();
         assert.equal(await countOf(page, '#chart svg .bracket-open'), 0);
+        assert.deepEqual(problems, []);
+      } finally {
+        await close();
+      }
+    });
+
+    await t.test("the window's width, on resize too; a call's file:line and caller on hover; a click opens its line table", async (t) => {
+      const { path, report } = linkedReport(work);
+      const { page, problems, close } = await open(browser, path, [`file://${report}`]);
+      try {
+        // As wide as the page gives the chart (1280 px less the page's margins), not 1100.
+        const width = async () => ({
+          chart: await page.evaluate(() => (globalThis as any).document.getElementById('chart').clientWidth),
+          svg: (await page.locator('#chart svg').boundingBox())!.width,
+          drawn: await page.evaluate(() => (globalThis as any).memprofPlot.layout.width),
+        });
+        const first = await width();
+        assert.ok(first.chart > 1200, JSON.stringify(first));
+        assert.equal(first.drawn, first.chart);
+        assert.ok(Math.abs(first.svg - first.chart) < 1, JSON.stringify(first));
+        assert.doesNotMatch(await page.locator('#range').innerText(), /^-|^zoomed/);
+        assert.match(await page.locator('#range').innerText(), /^0\.00 s to /);
+        assert.match(await page.locator('#measure').innerText(), /resident set size \(RSS\)/);
+        assert.deepEqual(await page.locator('#chart svg .axis-label').allTextContents(), ['time (in seconds)', 'memory used: RSS (in MiB)']);
+        await page.setViewportSize({ width: 1700, height: 900 });
+        await page.waitForFunction((before: number) => (globalThis as any).memprofPlot.layout.width > before + 300, first.drawn);
+        const wider = await width();
+        assert.equal(wider.drawn, wider.chart);
+        assert.ok(Math.abs(wider.svg - wider.chart) < 1, JSON.stringify(wider));
+        await screenshot(t, page, work, 'requests-wide.png');
+
+        // Each delay right above its own test1, in its own lane.
+        const data = decodePageData(await page.evaluate(() => JSON.parse((globalThis as any).document.getElementById('memprof-data').textContent)));
+        for (const [index, call] of data.calls.entries()) {
+          if (data.functions[call.function].name !== 'delay') continue;
+          const own = (await page.locator(`#chart svg .flame-box[data-call="${index}"]`).boundingBox())!;
+          const caller = (await page.locator(`#chart svg .flame-box[data-call="${call.parent}"]`).boundingBox())!;
+          assert.ok(Math.abs(caller.y - own.y - 18) < 1, `delay ${index} right above its test1 (${own.y} vs ${caller.y})`);
+          assert.ok(own.x >= caller.x && own.x + own.width <= caller.x + caller.width + 0.5, 'inside its time span');
+        }
+        // Hover a delay: its file and line, its caller.
+        const delay = data.calls.findIndex((call) => data.functions[call.function].name === 'delay');
+        const box = (await page.locator(`#chart svg .flame-box[data-call="${delay}"]`).boundingBox())!;
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        const tooltip = page.locator('#tooltip');
+        await tooltip.waitFor({ state: 'visible' });
+        const text = await tooltip.innerText();
+        assert.match(text, /where\s*\/srv\/app\.js:9/);
+        assert.match(text, /caller\s*test1/);
+        assert.match(text, /measure\s*RSS of the process/);
+        assert.match(text, /lines\s*click for its line table/);
+        await screenshot(t, page, work, 'requests-hover.png');
+        // Click a test1 bracket: the report, at test1's first line.
+        const test1 = data.calls.findIndex((call) => data.functions[call.function].name === 'test1');
+        const bracket = (await page.locator(`#chart svg .call[data-call="${test1}"] .bracket-open`).boundingBox())!;
+        await page.mouse.click(bracket.x + 1.5, bracket.y + bracket.height / 2);
+        await page.waitForURL(`file://${report}#file-0-L14`);
+        assert.ok(await page.locator('#file-0-L14').isVisible(), "the line's row is there");
         assert.deepEqual(problems, []);
       } finally {
         await close();

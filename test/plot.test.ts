@@ -6,7 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDat, type DatFile } from '../src/record/dat';
@@ -436,4 +436,54 @@ test('end to end: memprof run the seed service with markers, then memprof plot i
   assert.equal(count(svg, /class="bracket-open"/), 4);
   assert.equal(count(svg, /class="bracket-close"/), 4);
   assert.equal(count(svg, /class="legend-function"/), 3);
+});
+
+test('memprof plot --report: each call links to its function\'s lines in the annotated-source page of the same run', () => {
+  const cwd = tempDir();
+  const run = memprof(['run', '--no-status', '--lines', '-T', '0.02', '-o', 'svc.dat', join(FIXTURES, 'record', 'service.js'), '0', '1', '300000', '40', '60'], cwd, {
+    MEMPROF_FORMAT: 'json',
+    MEMPROF_OUTPUT: join(cwd, 'run.json'),
+  });
+  assert.equal(run.status, 0, run.stderr);
+  mkdirSync(join(cwd, 'pages'));
+  const report = memprof(['report', '--html', '-o', 'pages/lines.html', 'run.json'], cwd);
+  assert.equal(report.status, 0, report.stderr);
+  const plot = memprof(['plot', '--report', 'pages/lines.html', '-o', 'svc.html', 'svc.dat'], cwd);
+  assert.equal(plot.status, 0, plot.stderr);
+  assert.equal(plot.stderr, '');
+  const html = readFileSync(join(cwd, 'svc.html'), 'utf8');
+  const data = decodePageData(JSON.parse(/<script type="application\/json" id="memprof-data">(.*?)<\/script>/s.exec(html)![1]));
+  const page = readFileSync(join(cwd, 'pages', 'lines.html'), 'utf8');
+  assert.equal(data.calls.length, 4);
+  for (const call of data.calls) {
+    const site = data.sites![call.site!];
+    assert.equal(site.file, join(FIXTURES, 'record', 'service.js'));
+    const anchor = /^pages\/lines\.html#(file-\d+-L(\d+))$/.exec(site.href ?? '');
+    assert.ok(anchor, `${data.functions[call.function].name}: ${site.href}`);
+    assert.equal(Number(anchor[2]), site.line);
+    // The anchor is the row of that line, in the section of that file.
+    assert.ok(page.includes(`<tr id="${anchor[1]}"`), anchor[1]);
+    assert.match(page, new RegExp(`<h2 id="${anchor[1].replace(/-L\d+$/, '')}">${site.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} <small>`));
+  }
+  // The SVG says where each call's lines are in its tooltips.
+  const svg = memprof(['plot', '--report', 'pages/lines.html', '-o', 'svc.svg', 'svc.dat'], cwd);
+  assert.equal(svg.status, 0, svg.stderr);
+  assert.match(readFileSync(join(cwd, 'svc.svg'), 'utf8'), /<title>test1: [^<]*; [^<]*service\.js:\d+ \(lines: pages\/lines\.html#file-\d+-L\d+\)<\/title>/);
+  // A page of another program: no link, and said so. Not a report page, or none: an error, nothing written.
+  writeFileSync(join(cwd, 'other.json'), readFileSync(join(cwd, 'run.json'), 'utf8').replaceAll(JSON.stringify(join(FIXTURES, 'record', 'service.js')), '"/elsewhere/app.js"'));
+  assert.equal(memprof(['report', '--html', '-o', 'other.html', 'other.json'], cwd).status, 0);
+  const unrelated = memprof(['plot', '--report', 'other.html', '-o', 'unrelated.html', 'svc.dat'], cwd);
+  assert.equal(unrelated.status, 0, unrelated.stderr);
+  assert.match(unrelated.stderr, /^memprof: warning: no call of the recording has its lines in other\.html/);
+  const cases: Array<[string[], number, string]> = [
+    [['plot', '--report', 'missing.html', '-o', 'x.html', 'svc.dat'], 1, 'memprof: cannot read --report missing.html: no such file\n'],
+    [['plot', '--report', 'svc.dat', '-o', 'x.html', 'svc.dat'], 1, 'memprof: svc.dat is not a page of memprof report --html (it has no index of files)\n'],
+    [['plot', '--allocations', '--report', 'pages/lines.html', 'svc.dat'], 2, "memprof: --report is for the timeline: --allocations draws flame graphs\nTry 'memprof plot --help'.\n"],
+  ];
+  for (const [args, status, stderr] of cases) {
+    const failed = memprof(args, cwd);
+    assert.equal(failed.status, status, `${args.join(' ')}: ${failed.stderr}`);
+    assert.equal(failed.stderr, stderr, args.join(' '));
+  }
+  assert.ok(!existsSync(join(cwd, 'x.html')));
 });

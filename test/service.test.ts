@@ -1,6 +1,7 @@
 // The seed's service scenario end to end: the HTTP service of fixtures/service, alone and as a
 // 2-worker cluster, recorded by `memprof run` with each flag combination while requests are sent over
-// loopback; then the recording and the per-call tables are checked as a user would look at them.
+// loopback; then the recording and the per-call tables are checked as a user would look at them, and
+// the flame view of overlapping requests: each call drawn over its own request's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -9,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readDat, type DatFile, type FuncRecord } from '../src/record/dat';
+import { buildPlotData } from '../src/plot/model';
 import { FIXTURES, ROOT, parseTables, type ParsedTable } from './helpers';
 import { tempDirs } from './temp-dirs';
 
@@ -149,6 +151,75 @@ test('one process: brackets for test1, test2 and delay at the right nesting, and
   for (const name of ['test1', 'test2', 'delay']) assert.match(svg, new RegExp(`>${name}[^<]*\\d+(\\.\\d+)? s`));
 });
 
+/** The flame boxes of an SVG by call index: x, y, width. */
+function flameBoxes(svg: string): Map<number, { x: number; y: number; w: number }> {
+  const boxes = new Map<number, { x: number; y: number; w: number }>();
+  for (const match of svg.matchAll(/<rect class="flame-box" data-call="(\d+)" data-function="\d+" x="([\d.-]+)" y="([\d.-]+)" width="([\d.-]+)"/g)) {
+    boxes.set(Number(match[1]), { x: Number(match[2]), y: Number(match[3]), w: Number(match[4]) });
+  }
+  return boxes;
+}
+
+test('4 overlapping requests: each delay is drawn over its own request\'s test1 or test2, each request in a lane of its own', { timeout: 90_000 }, async () => {
+  const session = await recordService('server.js', [], [4]);
+  assert.equal(session.status, 0, session.stderr);
+  assert.equal(session.responses.length, 4);
+  const { dat } = session;
+  assert.deepEqual(dat.measure, { backend: 'rss', scope: 'process' }, 'the MEASURE line');
+  assert.deepEqual(
+    ['test1', 'test2', 'delay'].map((name) => funcsNamed(dat, name).length),
+    [4, 4, 8],
+  );
+  // Every call says who it is, where its function is, and who called it.
+  const app = join(FIXTURES, 'service', 'app.js');
+  for (const func of dat.funcs) {
+    assert.ok(func.context, `${func.name} has its CALL line`);
+    assert.equal(func.context.file, app);
+    assert.equal(func.context.line, { delay: 9, test1: 14, test2: 24 }[func.name]);
+  }
+  const byId = new Map(dat.funcs.map((func) => [func.context!.id, func]));
+  const tests = dat.funcs.filter((func) => func.name !== 'delay');
+  // The requests overlap: some delay started while other requests' tests were running too (where
+  // nesting under "whatever call was open" put it over another request's).
+  const crowded = funcsNamed(dat, 'delay').filter((delay) => tests.filter((test) => test.t0 <= delay.t0 && delay.t0 <= test.t1).length >= 2);
+  assert.ok(crowded.length >= 2, `${crowded.length} delays started among other requests' calls`);
+  for (const delay of funcsNamed(dat, 'delay')) {
+    const caller = byId.get(delay.context!.parent);
+    assert.ok(caller && caller.name !== 'delay', `the delay of ${delay.t0} has a test1 or test2 for caller`);
+    assert.equal(delay.level, 1);
+    assert.ok(caller.t0 <= delay.t0 && delay.t1 <= caller.t1, 'inside its caller');
+    // Its own request's: the caller awaits it, so it ends right after it, before any other test
+    // running then ends (microtasks run before the next timer fires).
+    const containing = tests.filter((test) => test.t0 <= delay.t0 && delay.t1 <= test.t1);
+    for (const other of containing) assert.ok(caller.t1 <= other.t1, `a test that ended before ${caller.name} at ${other.t1} s`);
+  }
+  assert.ok(tests.every((test) => test.context!.parent === 0 && test.level === 0), 'the handlers are outermost');
+
+  // The flame view: every delay's box right above its caller's, inside its time span; each request's
+  // test1 in a lane of its own (they all overlap).
+  const data = buildPlotData([dat]);
+  const at = (seconds: number) => Math.round((seconds - data.files[0].start) * 1e4) / 1e4;
+  const svg = plotSvg(session, '--flame');
+  const boxes = flameBoxes(svg);
+  assert.equal(boxes.size, dat.funcs.length);
+  data.calls.forEach((call, index) => {
+    if (data.functions[call.function].name !== 'delay') return;
+    // The caller the plot found is the one the timings above vouch for.
+    const record = funcsNamed(dat, 'delay').find((func) => at(func.t0) === call.entryTime)!;
+    const expected = byId.get(record.context!.parent)!;
+    assert.ok(call.parent !== undefined, 'linked to its caller');
+    const parent = data.calls[call.parent];
+    assert.deepEqual([data.functions[parent.function].name, parent.entryTime], [expected.name, at(expected.t0)]);
+    const own = boxes.get(index)!;
+    const caller = boxes.get(call.parent)!;
+    assert.equal(caller.y - own.y, 18, `delay ${index}: one row above its caller`);
+    assert.ok(own.x >= caller.x - 0.1 && own.x + own.w <= caller.x + caller.w + 0.1, `delay ${index}: inside its caller`);
+  });
+  const test1Rows = new Set(data.calls.filter((call) => data.functions[call.function].name === 'test1').map((call) => boxes.get(data.calls.indexOf(call))!.y));
+  assert.equal(test1Rows.size, 4, 'four overlapping test1 calls, four lanes');
+  assert.match(svg, />memory used: RSS \(in MiB\)</);
+});
+
 for (const flags of [[], ['-M'], ['-C'], ['-M', '-C']]) {
   test(`2-worker cluster under memprof run ${flags.join(' ') || '(no flags)'}`, { timeout: 90_000 }, async () => {
     const session = await recordService('cluster.js', flags, [2]);
@@ -180,5 +251,8 @@ for (const flags of [[], ['-M'], ['-C'], ['-M', '-C']]) {
     const svg = plotSvg(session);
     assertBrackets(svg, dat);
     for (const pid of dat.children.keys()) assert.match(svg, new RegExp(`child ${pid}`));
+    // The axis names the measure; with -C, MEM says it is the total of the tree.
+    assert.match(svg, />memory used: RSS \(in MiB\)</);
+    assert.match(svg, new RegExp(`<g class="legend-series" data-series="0">.*?>${flags.includes('-C') ? 'MEM: process \\+ children' : 'MEM'}</text>`));
   });
 }

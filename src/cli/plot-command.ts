@@ -1,12 +1,13 @@
 // `memprof plot [options] [<index|file>...]`: draws recordings (mprof's `plot`) into an HTML report,
-// an SVG or a PNG (its options and help: commands/plot.ts). Thin: resolve the files, read them, build
-// the plot data, render, write; with --allocations, the same for the flame graphs of the recordings'
+// an SVG or a PNG (its options and help: commands/plot.ts). Thin: resolve the files, read them (and
+// the annotated-source page of --report, for the calls' links), build the plot data, render, write;
+// with --allocations, the same for the flame graphs of the recordings'
 // heap profiles (src/plot/allocations). Known errors are one line on stderr and a non-zero exit (usage
 // errors propagate: exit 2 with the hint).
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Io } from './command';
-import { UsageError } from './errors';
+import { CliError, UsageError } from './errors';
 import { DatError, damageWarning, requireSamples } from '../record/dat';
 import { newestProfile, resolveProfiles } from '../record/housekeeping';
 import { displayPath } from '../record/output-file';
@@ -14,6 +15,7 @@ import { buildPlotData } from '../plot/model';
 import { formatOf, renderAs, type PlotFormat } from '../plot/output';
 import { PngError } from '../plot/png';
 import { readRecording, type PlotRecording } from '../plot/recording';
+import { ReportLinkError, reportLinker } from '../plot/report-links';
 import { buildAllocationData } from '../plot/allocations/data';
 import { renderAllocationsAs } from '../plot/allocations/output';
 import { readAllocationInputs } from './allocation-inputs';
@@ -97,7 +99,7 @@ function writeOutput(target: string, render: () => string | Buffer, io: Io): num
 }
 
 /** Options of the timeline that mean nothing for flame graphs. */
-const TIMELINE_ONLY = ['window', 'no-function-ts', 'slope', 'flame'];
+const TIMELINE_ONLY = ['window', 'no-function-ts', 'slope', 'flame', 'report'];
 const FLAME_ONLY = ['fold-packages', 'inverted'];
 
 /** `memprof plot --allocations`: the flame graphs of the recordings' heap profiles. */
@@ -114,6 +116,29 @@ function plotAllocations(positionals: string[], values: Record<string, string | 
   const folder = dirname(names[0]);
   const target = output ?? displayPath(join(dirname(folder), `${basename(folder).replace(/\.heapprofiles$/, '')}-allocations.html`), io.cwd);
   return writeOutput(target, () => renderAllocationsAs(format, data, view), io);
+}
+
+/**
+ * --report <page>: links from the calls to their lines in an annotated-source page, addressed from
+ * where the picture is written. The page must be readable and be one (exit 1 otherwise).
+ */
+function reportLinks(report: string, target: string, io: Io): (file: string, line: number) => string | undefined {
+  const at = (path: string) => (isAbsolute(path) ? path : join(io.cwd, path));
+  let html: string;
+  try {
+    html = readFileSync(at(report), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
+    throw new CliError(`cannot read --report ${report}: ${reason}`, 1);
+  }
+  const address = relative(dirname(at(target)), at(report)).split(sep).join('/');
+  try {
+    return reportLinker(html, address, report);
+  } catch (error) {
+    if (error instanceof ReportLinkError) throw new CliError(error.message, 1);
+    throw error;
+  }
 }
 
 export async function plotCommand(positionals: string[], values: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
@@ -139,7 +164,10 @@ export async function plotCommand(positionals: string[], values: Record<string, 
     files.push(recording);
   }
 
-  const data = buildPlotData(files, { title });
+  const target = output ?? defaultOutput(names);
+  const report = values.report as string | undefined;
+  const linkOf = report === undefined ? undefined : reportLinks(report, target, io);
+  const data = buildPlotData(files, { title, linkOf });
   if (window && !data.series.some((series) => series.time.some((time) => time >= window[0] && time <= window[1]))) {
     io.stderr.write(
       `memprof: warning: no sample between ${window[0]} and ${window[1]} s (the data spans ${data.span[0].toFixed(2)} to ${data.span[1].toFixed(2)} s)\n`,
@@ -149,5 +177,8 @@ export async function plotCommand(positionals: string[], values: Record<string, 
     io.stderr.write('memprof: warning: no function markers in the recording, so the flame view is empty (mark functions with profile)\n');
   }
   const view = { window, functionTs: values['no-function-ts'] !== true, slope: values.slope === true, flame: values.flame === true };
-  return writeOutput(output ?? defaultOutput(names), () => renderAs(format, data, view), io);
+  if (linkOf && !data.sites?.some((site) => site.href !== undefined)) {
+    io.stderr.write(`memprof: warning: no call of the recording has its lines in ${report} (its files are not the ones profiled, or the recording has no CALL lines)\n`);
+  }
+  return writeOutput(target, () => renderAs(format, data, view), io);
 }

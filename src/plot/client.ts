@@ -1,12 +1,15 @@
 // The HTML report's script, run in the browser (html.ts inlines this compiled module and render.ts):
-// redraws the chart with render.ts when the view changes. Hover a bracket or a flame box: function,
-// duration, memory at entry and exit. Drag across the plot: zoom on that time range (double-click or
-// "Reset zoom" to go back). Click a legend entry: hide or show that series or function.
+// redraws the chart with render.ts when the view changes, as wide as the window (again when it is
+// resized). Hover a bracket or a flame box: function, duration, memory at entry and exit, its file and
+// line; click it: its line table, when the report links one (memprof plot --report). Drag across the
+// plot: zoom on that time range (double-click or "Reset zoom" to go back). Click a legend entry: hide
+// or show that series or function.
 //
 // Nothing from the data is ever put into HTML unescaped: the SVG comes from render.ts (which escapes
 // every text), the tooltip is built with textContent.
 import { renderSvg, type Layout, type Rendered, type ViewOptions } from './render';
-import { formatMiB, formatSeconds } from './svg/format';
+import { callLink, callSite, formatMiB, formatSeconds, rangeText } from './svg/format';
+import { measureOfCall } from './measure';
 import type { PlotData } from './model';
 import { decodePageData, type PageData } from './page-data';
 
@@ -23,6 +26,9 @@ interface State {
   hiddenSeries: number[];
   hiddenFunctions: number[];
 }
+
+/** Narrower than this, the chart is drawn this wide and scaled down to fit (the legend takes 270 px). */
+const MIN_WIDTH = 760;
 
 function toggle(list: number[], value: number): number[] {
   return list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
@@ -55,15 +61,21 @@ export function start(): void {
   const finest = Math.max(0, ...data.series.map((series) => series.decimated?.bucketSeconds ?? 0));
   const decimation = finest > 0 ? ` (decimated: each ${formatSeconds(finest)} keeps its lowest and highest sample)` : '';
 
+  /** The chart's width: the room the page gives it, or the width drawn into the page when there is none (no layout yet). */
+  const chartWidth = (): number => {
+    const room = Math.floor(Number(chart.clientWidth) || 0);
+    return room > 0 ? Math.max(MIN_WIDTH, room) : (initial.width ?? 1100);
+  };
+
   const draw = (): void => {
     hideTooltip();
-    const rendered: Rendered = renderSvg(data, { ...initial, ...state, interactive: true });
+    const rendered: Rendered = renderSvg(data, { ...initial, ...state, width: chartWidth(), interactive: true });
     chart.innerHTML = rendered.svg;
     layout = rendered.layout;
     controls.functionTs.checked = state.functionTs;
     controls.flame.checked = state.flame;
     controls.slope.checked = state.slope;
-    range.textContent = `${state.window ? 'zoomed: ' : ''}${layout.t0.toFixed(2)} s to ${layout.t1.toFixed(2)} s${decimation}`;
+    range.textContent = `${rangeText(layout.t0, layout.t1, data.span, state.window !== null)}${decimation}`;
     document.getElementById('reset').disabled = state.window === (initial.window ?? null);
     // For tests and the curious: what is on screen.
     window.memprofPlot = { counts: rendered.counts, layout, state: JSON.parse(JSON.stringify(state)) };
@@ -118,6 +130,13 @@ export function start(): void {
       ['change', `${call.exitMemory - call.entryMemory >= 0 ? '+' : '\u2212'}${formatMiB(Math.abs(call.exitMemory - call.entryMemory))}`],
       ['level', String(call.level)],
     ];
+    const caller = call.parent === undefined ? undefined : data.calls[call.parent];
+    if (caller) lines.push(['caller', data.functions[caller.function].name]);
+    const site = callSite(data, call);
+    if (site !== undefined) lines.push(['where', site]);
+    const measure = measureOfCall(data.files[series.file]);
+    if (measure !== undefined) lines.push(['measure', measure]);
+    if (callLink(data, call) !== undefined) lines.push(['lines', 'click for its line table']);
     tooltip.replaceChildren();
     for (const [key, value] of lines) {
       const row = document.createElement('div');
@@ -168,6 +187,9 @@ export function start(): void {
     const target = event.target.closest ? event.target.closest('[data-call]') : null;
     if (target) showTooltip(event, Number(target.getAttribute('data-call')));
     else hideTooltip();
+    // A call with a line table to go to: the pointer says it can be clicked.
+    const svg = chart.querySelector('svg');
+    if (svg) svg.style.cursor = target && callLink(data, data.calls[Number(target.getAttribute('data-call'))]) !== undefined ? 'pointer' : '';
   });
   chart.addEventListener('mouseleave', hideTooltip);
   chart.addEventListener('mousedown', (event: any) => {
@@ -192,6 +214,13 @@ export function start(): void {
     draw();
   });
   chart.addEventListener('click', (event: any) => {
+    // A call's bracket or box: its line table, when the report links one (a drag ends elsewhere).
+    const call = event.target.closest ? event.target.closest('[data-call]') : null;
+    const link = call ? callLink(data, data.calls[Number(call.getAttribute('data-call'))]) : undefined;
+    if (link !== undefined) {
+      window.location.assign(link);
+      return;
+    }
     const series = event.target.closest ? event.target.closest('.legend-series') : null;
     const fn = event.target.closest ? event.target.closest('.legend-function') : null;
     if (series) state.hiddenSeries = toggle(state.hiddenSeries, Number(series.getAttribute('data-series')));
@@ -202,6 +231,18 @@ export function start(): void {
   document.getElementById('reset').addEventListener('click', () => {
     state.window = initial.window ?? null;
     draw();
+  });
+  // As wide as the window: redrawn when its width changes, once per frame at most.
+  let resizing = false;
+  window.addEventListener('resize', () => {
+    if (resizing) return;
+    resizing = true;
+    const redraw = (): void => {
+      resizing = false;
+      if (chartWidth() !== layout.width) draw();
+    };
+    if (typeof window.requestAnimationFrame === 'function') window.requestAnimationFrame(redraw);
+    else redraw();
   });
   for (const [key, input] of Object.entries(controls)) {
     (input as any).addEventListener('change', () => {

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { measureNote } from './measure';
 import type { PlotData } from './model';
 import { encodePageData } from './page-data';
 import { renderSvg, type ViewOptions } from './render';
@@ -112,8 +113,9 @@ export function htmlPage(data: PlotData, view: ViewOptions): string {
 <label><input type="checkbox" id="opt-slope"${view.slope ? ' checked' : ''}> slopes</label>
 <button type="button" id="reset" disabled>Reset zoom</button>
 <span id="range"></span>
-<span class="hint">Drag across the plot to zoom, double-click to reset; click a legend entry to hide or show it; hover a bracket or box for details.</span>
+<span class="hint">Drag across the plot to zoom, double-click to reset; click a legend entry to hide or show it; hover a bracket or box for details${data.sites?.some((site) => site.href !== undefined) ? ', click it for its line table' : ''}.</span>
 </header>
+<p id="measure">${escapeXml(measureNote(data.files))}</p>
 <main>
 <div id="chart">${svg}</div>
 <div id="hover-span" hidden></div>

@@ -7,8 +7,9 @@
 // carries them): each series keeps its first, lowest, highest and last sample per time bucket
 // (envelope.ts), so every peak is a real sample, kept exactly. Calls are all kept.
 import type { DatFile, FuncRecord } from '../record/dat';
+import type { RecordingMeasure } from '../shared/dat-lines';
 import { SampleEnvelope, sharePoints } from './envelope';
-import { assignRows } from './flame-rows';
+import { assignNestedRows, assignRows } from './flame-rows';
 import { recordingOf, type PlotRecording } from './recording';
 
 export interface SeriesData {
@@ -62,6 +63,19 @@ export interface CallData {
   group: number;
   row: number;
   pid?: number;
+  /** Index in `calls` of its caller, when the file says (CALL lines) and the caller is in it. */
+  parent?: number;
+  /** Index in `sites`: its function's file and line, when the file says. */
+  site?: number;
+}
+
+/** Where a profiled function is, and the line table it leads to (memprof plot --report). */
+export interface SiteData {
+  /** As the line tables name it (untrusted text: escaped where drawn). */
+  file: string;
+  line: number;
+  /** A relative URL of its lines in an annotated-source page (memprof report --html), when there is one. */
+  href?: string;
 }
 
 export interface FlameGroup {
@@ -76,6 +90,8 @@ export interface FileInfo {
   cmdline?: string;
   /** Epoch seconds of the first MEM sample: time 0 for this file. */
   start: number;
+  /** What its MEM and CHLD lines measure (MEASURE line), when the file says. */
+  measure?: RecordingMeasure;
 }
 
 export interface PlotData {
@@ -86,6 +102,8 @@ export interface PlotData {
   series: SeriesData[];
   functions: FunctionData[];
   calls: CallData[];
+  /** The functions' files and lines, for calls that have one (files with CALL lines); absent without. */
+  sites?: SiteData[];
   flameGroups: FlameGroup[];
   /** Time range of everything in the data, in seconds from each file's start. */
   span: [number, number];
@@ -96,6 +114,8 @@ export interface ModelOptions {
   title?: string;
   /** The most sample points all series together keep (default POINT_BUDGET). */
   maxPoints?: number;
+  /** The address of a function's line table (report-links.ts): the HTML report opens it when one of its calls is clicked. */
+  linkOf?: (file: string, line: number) => string | undefined;
 }
 
 /**
@@ -149,6 +169,30 @@ function inferLevels(calls: Array<FuncRecord & { level?: number }>): Map<FuncRec
   return levels;
 }
 
+/**
+ * Links each call to its caller (CALL lines: ids per thread of the process) and lays the calls out
+ * over their callers; `placed` are one process' calls, the first of them to be `base` in `calls`.
+ * Returns the band's rows. A call whose caller is not in the file (its line was lost) is a root.
+ */
+function nestUnderCallers(placed: ReadonlyArray<{ record: FuncRecord; call: CallData }>, base: number): number {
+  const key = (thread: number, id: number): string => `${thread}:${id}`;
+  const byId = new Map<string, number>();
+  placed.forEach(({ record }, index) => {
+    if (record.context && !byId.has(key(record.context.thread, record.context.id))) byId.set(key(record.context.thread, record.context.id), index);
+  });
+  const parents = placed.map(({ record, call }, index) => {
+    const context = record.context;
+    const parent = context && context.parent !== 0 ? byId.get(key(context.thread, context.parent)) : undefined;
+    if (parent === undefined || parent === index) return -1;
+    call.parent = base + parent;
+    return parent;
+  });
+  return assignNestedRows(
+    placed.map((entry) => entry.call),
+    parents,
+  );
+}
+
 function commonTitle(files: readonly PlotRecording[]): string {
   if (files.length === 1) return files[0].cmdline ?? baseName(files[0].filename);
   const commands = [...new Set(files.map((file) => file.cmdline ?? ''))];
@@ -192,6 +236,21 @@ export function buildPlotData(inputs: ReadonlyArray<DatFile | PlotRecording>, op
     }
   });
   const calls: CallData[] = [];
+  const sites: SiteData[] = [];
+  const siteIndex = new Map<string, number>();
+  const siteOf = (file: string, line: number): number => {
+    const key = `${line}:${file}`;
+    let index = siteIndex.get(key);
+    if (index === undefined) {
+      index = sites.length;
+      siteIndex.set(key, index);
+      const site: SiteData = { file, line };
+      const href = options.linkOf?.(file, line);
+      if (href !== undefined) site.href = href;
+      sites.push(site);
+    }
+    return index;
+  };
   const flameGroups: FlameGroup[] = [];
   let childColor = 0;
   let spanStart = Infinity;
@@ -204,7 +263,9 @@ export function buildPlotData(inputs: ReadonlyArray<DatFile | PlotRecording>, op
   files.forEach((file, fileIndex) => {
     const start = fileStart(file);
     const name = baseName(file.filename);
-    infos.push({ name, cmdline: file.cmdline, start });
+    const info: FileInfo = { name, cmdline: file.cmdline, start };
+    if (file.measure) info.measure = file.measure;
+    infos.push(info);
     const prefix = several ? `#${fileIndex + 1} ` : '';
     const toSeries = (kind: SeriesData['kind'], samples: SampleEnvelope, label: string, color: string, pid?: number): SeriesData => {
       const points = samples.points(shares.get(samples));
@@ -230,7 +291,9 @@ export function buildPlotData(inputs: ReadonlyArray<DatFile | PlotRecording>, op
       series.push(entry);
       return entry;
     };
-    const main = toSeries('mem', file.mem, several ? `#${fileIndex + 1} ${name}` : 'MEM', MEM_COLORS[fileIndex % MEM_COLORS.length]);
+    // With --include-children the MEM line is the whole tree: its label says so.
+    const scope = file.measure?.scope === 'tree' ? ': process + children' : '';
+    const main = toSeries('mem', file.mem, `${several ? `#${fileIndex + 1} ${name}` : 'MEM'}${scope}`, MEM_COLORS[fileIndex % MEM_COLORS.length]);
     const byPid = new Map<number, SeriesData>();
     for (const [pid, samples] of [...file.children].sort((a, b) => a[0] - b[0])) {
       byPid.set(pid, toSeries('child', samples, `${prefix}child ${pid}`, CHILD_COLORS[childColor++ % CHILD_COLORS.length], pid));
@@ -255,7 +318,7 @@ export function buildPlotData(inputs: ReadonlyArray<DatFile | PlotRecording>, op
       }
       const group = flameGroups.length;
       const levels = inferLevels(records);
-      const placed: CallData[] = records.map((record) => {
+      const placed = records.map((record) => {
         const call: CallData = {
           function: functionIndex.get(functionKey(fileIndex, record.name))!,
           series: line!.id,
@@ -268,18 +331,23 @@ export function buildPlotData(inputs: ReadonlyArray<DatFile | PlotRecording>, op
           row: 0,
         };
         if (pid !== undefined) call.pid = pid;
+        const site = record.context && record.context.file !== '' ? siteOf(record.context.file, record.context.line) : undefined;
+        if (site !== undefined) call.site = site;
         extend(call.entryTime);
         extend(call.exitTime);
-        return call;
+        return { record, call };
       });
-      placed.sort((a, b) => a.entryTime - b.entryTime || a.level - b.level);
-      const rows = assignRows(placed);
+      placed.sort((a, b) => a.call.entryTime - b.call.entryTime || a.call.level - b.call.level);
+      const placedCalls = placed.map((entry) => entry.call);
+      // Calls that say who called them are drawn over their caller; files without (mprof's, older
+      // memprof's) by level, as before.
+      const rows = placed.some((entry) => entry.record.context) ? nestUnderCallers(placed, calls.length) : assignRows(placedCalls);
       flameGroups.push({ series: line.id, label: pid === undefined ? (several ? `#${fileIndex + 1} main` : 'main') : `${prefix}pid ${pid}`, rows });
-      calls.push(...placed);
+      calls.push(...placedCalls);
     }
   });
 
-  return {
+  const data: PlotData = {
     version: 2,
     title: options.title ?? commonTitle(files),
     files: infos,
@@ -289,4 +357,6 @@ export function buildPlotData(inputs: ReadonlyArray<DatFile | PlotRecording>, op
     flameGroups,
     span: Number.isFinite(spanStart) ? [spanStart, spanEnd] : [0, 1],
   };
+  if (sites.length > 0) data.sites = sites;
+  return data;
 }

@@ -4,11 +4,14 @@
 // recording already held in memory.
 import { scanDatFile, type DatScan } from '../record/dat-scan';
 import type { DatFile, FuncRecord } from '../record/dat';
+import type { RecordingMeasure } from '../shared/dat-lines';
 import { SampleEnvelope } from './envelope';
 
 export interface PlotRecording {
   filename: string;
   cmdline: string | undefined;
+  /** What MEM and CHLD lines measure (the MEASURE line), when the file says. */
+  measure?: RecordingMeasure;
   /** MEM samples. */
   mem: SampleEnvelope;
   /** CHLD samples by pid, in the order of each pid's first line. */
@@ -30,6 +33,7 @@ function addChild(recording: PlotRecording, pid: number, time: number, mib: numb
 export function recordingOf(file: DatFile): PlotRecording {
   const recording = emptyRecording(file.filename);
   recording.cmdline = file.cmdline;
+  recording.measure = file.measure;
   for (const sample of file.mem) recording.mem.add(sample.time, sample.mib);
   for (const [pid, samples] of file.children) for (const sample of samples) addChild(recording, pid, sample.time, sample.mib);
   recording.funcs = file.funcs;
@@ -49,5 +53,6 @@ export function readRecording(path: string, filename = path): { recording: PlotR
     filename,
   );
   recording.cmdline = scan.cmdline;
+  recording.measure = scan.measure;
   return { recording, scan };
 }

@@ -3,9 +3,10 @@
 // SVG and PNG files (in Node) and the HTML report (in the browser, where html.ts bundles this
 // compiled module and the parts it requires): so none of them may import anything at run time but
 // each other — no Node or DOM APIs.
+import { memoryAxisLabel } from './measure';
 import type { PlotData } from './model';
 import { drawAxes } from './svg/axes';
-import { drawBrackets } from './svg/brackets';
+import { bracketBoxes, drawBrackets } from './svg/brackets';
 import { drawFlame, type DrawnFlame } from './svg/flame';
 import { escapeXml, px } from './svg/format';
 import { drawHeading } from './svg/heading';
@@ -46,14 +47,15 @@ export function renderSvg(data: PlotData, options: ViewOptions = {}): Rendered {
     view.flameGroups.map((group) => group.rows),
   );
   const scales = makeScales(areas.plot, [view.t0, view.t1], memoryRange(shownMemory(view)));
-  const series = drawSeries(view, scales, areas.plot);
+  // The peak label goes where no bracket is.
+  const series = drawSeries(view, scales, areas.plot, bracketBoxes(view, scales));
   const brackets = drawBrackets(view, scales);
   const flame: DrawnFlame = areas.flame ? drawFlame(view, scales, areas.flame) : { markup: [], boxes: 0, labels: 0 };
   const legend = drawLegend(view, areas.legend, series.peaks, series.slopes);
   const svg = [
     ...openSvg(areas),
     ...drawHeading(view, areas.width),
-    ...drawAxes(scales, areas),
+    ...drawAxes(scales, areas, memoryAxisLabel(data.files)),
     // The memory plot, clipped to its box; peak labels last, over the brackets.
     `<g clip-path="url(#mp-plot-clip)">`,
     ...series.curves,

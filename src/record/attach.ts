@@ -2,7 +2,7 @@
 // is interrupted (Ctrl-C ends the recording, not the process). No markers: the process was not
 // started with the recording channel in its environment.
 import { closeSync } from 'node:fs';
-import { cmdlineLine } from '../shared/dat-lines';
+import { cmdlineLine, measureLine } from '../shared/dat-lines';
 import { FORWARDED_SIGNALS } from './launch';
 import { discardOutput, displayPath, openOutput, writeHeader } from './output-file';
 import { processArguments, processExists } from './proc/reads';
@@ -31,7 +31,7 @@ export function recordAttached(target: string, options: RecordOptions): Promise<
   checkRecordingSupport(options);
   const pid = findTarget(target);
   const output = openOutput(options.output, process.cwd());
-  writeHeader(output, cmdlineLine(processArguments(pid) ?? [target]));
+  writeHeader(output, cmdlineLine(processArguments(pid) ?? [target]) + measureLine({ backend: options.backend, scope: options.includeChildren ? 'tree' : 'process' }));
   return new Promise((resolvePromise, reject) => {
     let recording: RecordingLoop;
     let done = false;

@@ -3,7 +3,7 @@
 // only what it needs (`memprof peak` a maximum per process, `memprof plot` a few points per pixel)
 // and a recording of any size is read in the memory of one buffer. See docs/dat-format.md; the lines
 // are written by src/shared/dat-lines.ts.
-import type { FuncRecord } from '../shared/dat-lines';
+import type { CallContext, FuncRecord, RecordingMeasure } from '../shared/dat-lines';
 import { readLines, textLines, type LineSink } from './line-reader';
 
 /** An unreadable or unusable file: the message is one line, ready to print after `memprof: `. */
@@ -31,6 +31,8 @@ export interface DatCounts {
 export interface DatScan {
   filename: string;
   cmdline: string | undefined;
+  /** From the MEASURE line (memprof run since it writes one); undefined in older files and mprof's. */
+  measure: RecordingMeasure | undefined;
   counts: DatCounts;
   /** Lines that could not be read (truncated, bad numbers, blank, unknown): skipped. */
   damaged: number;
@@ -104,6 +106,37 @@ function wholeAt(line: string, from: number, to: number): number {
 
 const whole = (text: string): number => wholeAt(text, 0, text.length);
 
+/** `%25`, `%0D`, `%0A` back to `%`, CR, LF: the only characters the writer encodes in a file name. */
+function decodeFileField(text: string): string {
+  return text.includes('%') ? text.replace(/%(25|0D|0A)/gi, (_, code: string) => String.fromCharCode(parseInt(code, 16))) : text;
+}
+
+/** `<thread> <id> <caller id> <line> <file>`: the file is the rest of the line (it may hold blanks, or be empty). */
+function parseCall(line: string, from: number): CallContext | undefined {
+  const ends: number[] = [];
+  let at = from;
+  for (let field = 0; field < 4; field++) {
+    const space = line.indexOf(' ', at);
+    if (space < 0) return undefined;
+    ends.push(space);
+    at = space + 1;
+  }
+  const thread = wholeAt(line, from, ends[0]);
+  const id = wholeAt(line, ends[0] + 1, ends[1]);
+  const parent = wholeAt(line, ends[1] + 1, ends[2]);
+  const number = wholeAt(line, ends[2] + 1, ends[3]);
+  if (Number.isNaN(thread) || Number.isNaN(id) || Number.isNaN(parent) || Number.isNaN(number)) return undefined;
+  return { thread, id, parent, file: decodeFileField(line.slice(ends[3] + 1)), line: number };
+}
+
+const SCOPES: ReadonlySet<string> = new Set(['process', 'tree']);
+
+/** `<backend> <scope> [more]`: a backend is a short lower-case word; fields after the scope are for later versions. */
+function parseMeasure(values: readonly string[]): RecordingMeasure | undefined {
+  if (values.length < 2 || !/^[a-z][a-z0-9_]{0,15}$/.test(values[0]) || !SCOPES.has(values[1])) return undefined;
+  return { backend: values[0], scope: values[1] as RecordingMeasure['scope'] };
+}
+
 /** `<name> <mem0> <t0> <mem1> <t1> [<level>]`: the level is missing in files of memory_profiler < 0.55. */
 function parseFunc(values: readonly string[], pid: number | undefined): FuncRecord | undefined {
   if (values.length < 5 || values.length > 6 || values[0] === '') return undefined;
@@ -120,10 +153,23 @@ function parseFunc(values: readonly string[], pid: number | undefined): FuncReco
 }
 
 /**
+ * A CALL line describes the FUNC or CHLDFUNC line right after it (both are one write): it waits here
+ * for that line, which takes it. A CALL line followed by anything else was damaged, or the line after
+ * it was.
+ */
+interface Pairing {
+  /** The CALL line just before this line, if it was one, and whether this line took it. */
+  previous: CallContext | undefined;
+  taken: boolean;
+  /** This line's, when it is a CALL line. */
+  current: CallContext | undefined;
+}
+
+/**
  * Parses one line (without its newline) and hands its record to `visitor`; false when it is damaged.
  * MEM and CHLD lines, nearly all of a recording, are read in place, without a slice or an array.
  */
-function parseLine(line: string, visitor: DatVisitor, counts: DatCounts, scan: DatScan): boolean {
+function parseLine(line: string, visitor: DatVisitor, counts: DatCounts, scan: DatScan, pairing: Pairing): boolean {
   if (line.startsWith('MEM ')) {
     const second = line.indexOf(' ', 4);
     if (second < 0 || line.indexOf(' ', second + 1) >= 0) return false;
@@ -154,6 +200,18 @@ function parseLine(line: string, visitor: DatVisitor, counts: DatCounts, scan: D
       scan.cmdline = line.slice(space + 1);
       visitor.cmdline?.(scan.cmdline);
       return true;
+    case 'MEASURE': {
+      const measure = parseMeasure(line.slice(space + 1).split(' '));
+      if (!measure) return false;
+      scan.measure = measure;
+      return true;
+    }
+    case 'CALL': {
+      const context = parseCall(line, space + 1);
+      if (!context) return false;
+      pairing.current = context;
+      return true;
+    }
     case 'FUNC':
     case 'CHLDFUNC': {
       const values = line.slice(space + 1).split(' ');
@@ -164,6 +222,10 @@ function parseLine(line: string, visitor: DatVisitor, counts: DatCounts, scan: D
       }
       const record = parseFunc(values, pid);
       if (!record) return false;
+      if (pairing.previous) {
+        record.context = pairing.previous;
+        pairing.taken = true;
+      }
       counts.func++;
       visitor.func?.(record);
       return true;
@@ -174,35 +236,55 @@ function parseLine(line: string, visitor: DatVisitor, counts: DatCounts, scan: D
 }
 
 /** A scan of `filename` that feeds `visitor`, and the line sink that drives it. */
-function scanner(filename: string, visitor: DatVisitor): { scan: DatScan; sink: LineSink } {
-  const scan: DatScan = { filename, cmdline: undefined, counts: { mem: 0, child: 0, func: 0 }, damaged: 0, damagedLines: [] };
+function scanner(filename: string, visitor: DatVisitor): { scan: DatScan; sink: LineSink; finish: () => void } {
+  const scan: DatScan = { filename, cmdline: undefined, measure: undefined, counts: { mem: 0, child: 0, func: 0 }, damaged: 0, damagedLines: [] };
   let lineNumber = 0;
+  const damaged = (number: number): void => {
+    scan.damaged++;
+    if (scan.damagedLines.length < 5) scan.damagedLines.push(number);
+  };
+  // The CALL line read last, waiting for its FUNC line (the line after it), and its number.
+  let waiting: CallContext | undefined;
+  let waitingLine = 0;
+  const pairing: Pairing = { previous: undefined, taken: false, current: undefined };
   const sink: LineSink = (line, terminated) => {
     lineNumber++;
+    pairing.previous = waiting;
+    pairing.taken = false;
+    pairing.current = undefined;
     // A last line without its newline is a write that was cut short (every writer ends its lines),
     // so it counts as damaged even if what is left happens to parse.
-    if (line !== null && terminated && parseLine(line, visitor, scan.counts, scan)) return;
-    scan.damaged++;
-    if (scan.damagedLines.length < 5) scan.damagedLines.push(lineNumber);
+    const read = line !== null && terminated && parseLine(line, visitor, scan.counts, scan, pairing);
+    if (waiting && !pairing.taken) damaged(waitingLine);
+    waiting = read ? pairing.current : undefined;
+    waitingLine = lineNumber;
+    if (!read) damaged(lineNumber);
   };
-  return { scan, sink };
+  const finish = (): void => {
+    if (waiting) damaged(waitingLine);
+    waiting = undefined;
+  };
+  return { scan, sink, finish };
 }
 
 /**
  * Reads the text of a `.dat` file. Damaged lines are skipped and counted, never fatal: a blank line, a
- * truncated or unknown line, a number that is not one, an unterminated last line.
+ * truncated or unknown line, a number that is not one, an unterminated last line, a CALL line that no
+ * FUNC line follows.
  */
 export function scanDatText(text: string, visitor: DatVisitor, filename = '<text>'): DatScan {
-  const { scan, sink } = scanner(filename, visitor);
+  const { scan, sink, finish } = scanner(filename, visitor);
   textLines(text, sink);
+  finish();
   return scan;
 }
 
 /** Reads the file at `path` as scanDatText reads a text, through one buffer; unreadable: DatError. */
 export function scanDatFile(path: string, visitor: DatVisitor, filename = path): DatScan {
-  const { scan, sink } = scanner(filename, visitor);
+  const { scan, sink, finish } = scanner(filename, visitor);
   try {
     readLines(path, sink);
+    finish();
   } catch (error) {
     // Only the file's own errors (open, read) are the file's fault; a visitor's are thrown on.
     const { code, syscall } = error as NodeJS.ErrnoException;

@@ -3,7 +3,7 @@
 // The program is transparent: same stdin/stdout/stderr, signals forwarded, its exit code passed on.
 import { closeSync, mkdirSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { cmdlineLine } from '../shared/dat-lines';
+import { cmdlineLine, measureLine } from '../shared/dat-lines';
 import { HEAP_SAMPLING_ENV, RECORD_ENV } from '../shared/record-channel';
 import { parseProfileFileName, profileFolderFor } from '../heap-sampling/profile-format';
 import { CommandNotFoundError, resolveCommand } from './command';
@@ -107,7 +107,7 @@ export function recordCommand(argv: readonly string[], options: RecordOptions): 
     throw error;
   }
   const output = openOutput(options.output, process.cwd());
-  writeHeader(output, cmdlineLine(argv));
+  writeHeader(output, cmdlineLine(argv) + measureLine({ backend: options.backend, scope: options.includeChildren ? 'tree' : 'process' }));
   let profileFolder: string | undefined;
   try {
     profileFolder = options.heapSampling ? prepareProfileFolder(output.path) : undefined;

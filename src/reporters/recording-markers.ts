@@ -2,14 +2,16 @@
 // for the program and, through the environment, for all its children), every profiled call appends one
 // line to that `.dat` file when it ends: name, memory and time at entry and exit, nesting level. In
 // the recorded process it is mprof's `FUNC` line; in any other process a `CHLDFUNC <pid>` line (mprof
-// ignores those: it would draw their memory on the main process' line). Each line is one write to a
-// file opened with O_APPEND, so lines from many processes and the sampler's own lines never mix.
+// ignores those: it would draw their memory on the main process' line). Before it, memprof's `CALL`
+// line: the call's id, its real caller's (so that the flame view nests concurrent requests' calls
+// under their own request), its function's file and line. Each call's lines are one write to a file
+// opened with O_APPEND, so lines from many processes and the sampler's own lines never mix.
 //
 // The entry points install this subscriber (reporters/defaults.ts) once per process, whichever way
 // `profile` was obtained (the load hook's global, or imported from memprof, from any copy of it).
 import type { CallListener, CallStart } from '../runtime/call-events';
 import { RECORD_ENV } from '../shared/record-channel';
-import { funcLine } from '../shared/dat-lines';
+import { funcLine, type CallContext } from '../shared/dat-lines';
 import { BYTES_PER_MIB } from '../shared/units';
 import { epochMs } from '../runtime/clock';
 import { environment, primordials } from '../shared/primordials';
@@ -21,6 +23,7 @@ interface OpenCall {
   mem0: number;
   t0: number;
   level: number;
+  context: CallContext;
 }
 
 interface SharedChannel {
@@ -30,6 +33,8 @@ interface SharedChannel {
   open: Map<CallStart, OpenCall>;
   /** Undefined in the recorded process (FUNC lines), this process' pid in any other (CHLDFUNC lines). */
   pid: number | undefined;
+  /** This thread's id: call ids are unique per thread (each thread has its own runtime and channel). */
+  thread: number;
   memory: () => number;
   listener: CallListener;
 }
@@ -59,9 +64,15 @@ function memoryReader(): () => number {
   };
 }
 
+/** worker_threads' id of this thread (0 in the main thread), read once, when the channel opens. */
+function threadId(): number {
+  const { threadId: id } = require('node:worker_threads') as typeof import('node:worker_threads');
+  return typeof id === 'number' ? id : 0;
+}
+
 function writeLine(channel: SharedChannel, call: OpenCall, mem1: number, t1: number): void {
   if (channel.failed) return;
-  const line = funcLine({ name: call.name, mem0: call.mem0, t0: call.t0, mem1, t1, level: call.level, pid: channel.pid });
+  const line = funcLine({ name: call.name, mem0: call.mem0, t0: call.t0, mem1, t1, level: call.level, pid: channel.pid, context: call.context });
   try {
     channel.fd ??= fsOpenSync(channel.file, 'a');
     const bytes = BufferFrom(line, 'utf8');
@@ -84,12 +95,14 @@ function createChannel(file: string): SharedChannel {
     failed: false,
     open: new SafeMap(),
     pid: process.ppid === recorder ? undefined : process.pid,
+    thread: threadId(),
     memory: memoryReader(),
     listener: {
       started(call) {
         // Every copy of memprof may announce the same call (when they share their listeners): once.
         if (channel.open.has(call)) return;
-        channel.open.set(call, { name: call.functionName, mem0: channel.memory(), t0: nowSeconds(), level: call.depth });
+        const context: CallContext = { thread: channel.thread, id: call.id, parent: call.parentId, file: call.file, line: call.line };
+        channel.open.set(call, { name: call.functionName, mem0: channel.memory(), t0: nowSeconds(), level: call.depth, context });
       },
       ended(call) {
         const open = channel.open.get(call);

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { parseDat } from '../../src/record/dat';
+import { funcLine, measureLine } from '../../src/shared/dat-lines';
 import { buildPlotData, type PlotData } from '../../src/plot/model';
 import { htmlPage } from '../../src/plot/html';
 import { renderSvg } from '../../src/plot/render';
@@ -64,24 +65,26 @@ class FakeElement {
   }
 }
 
-/** Runs the page's script; returns its elements by id, and its window. */
-function runPage(html: string) {
+/** Runs the page's script (the chart `chartWidth` wide, when given); returns its elements by id, and its window. */
+function runPage(html: string, chartWidth?: number) {
   const elements = new Map<string, FakeElement>();
   const byId = (id: string): FakeElement => {
     if (!elements.has(id)) elements.set(id, new FakeElement());
     return elements.get(id)!;
   };
+  if (chartWidth !== undefined) Object.assign(byId('chart'), { clientWidth: chartWidth });
   byId('memprof-data').textContent = between(html, '<script type="application/json" id="memprof-data">', '</script>');
   byId('memprof-view').textContent = between(html, '<script type="application/json" id="memprof-view">', '</script>');
   const window = new FakeElement() as FakeElement & Record<string, unknown>;
-  Object.assign(window, { innerWidth: 1280, innerHeight: 900, scrollX: 0, scrollY: 0 });
+  const visited: string[] = [];
+  Object.assign(window, { innerWidth: 1280, innerHeight: 900, scrollX: 0, scrollY: 0, location: { assign: (url: string) => visited.push(url) } });
   const document = {
     getElementById: byId,
     createElement: () => new FakeElement(),
     createTextNode: (text: string) => Object.assign(new FakeElement(), { textContent: text }),
   };
   runInNewContext(between(html, '<script>', '</script>\n</body>'), { document, window });
-  return { byId, window };
+  return { byId, window, visited };
 }
 
 /** What the event handlers look for in `event.target.closest(selector)`. */
@@ -137,4 +140,47 @@ test('the page script draws what the page carries, and redraws on hover, legend 
   byId('opt-slope').fire('change');
   assert.equal(chart.drawings[2], renderSvg(data, { ...view, slope: true }).svg);
   assert.match(chart.drawings[2], /class="slope"/);
+});
+
+test('the page script: the chart as wide as the page gives it, again on resize; file, line, caller and measure on hover; a click opens the line table', () => {
+  const func = (name: string, t0: number, t1: number, id: number, parent: number, line: number) =>
+    funcLine({ name, mem0: 50, t0: 1000 + t0, mem1: 60, t1: 1000 + t1, level: parent === 0 ? 0 : 1, context: { thread: 0, id, parent, file: '/srv/app.js', line } });
+  const text = `CMDLINE node app.js\n${measureLine({ backend: 'rss', scope: 'tree' })}MEM 40.0 1000.0\nMEM 70.0 1002.0\n${func('delay', 0.5, 1, 2, 1, 9)}${func('test1', 0.2, 1.2, 1, 0, 14)}`;
+  const data = buildPlotData([parseDat(text, 'calls.dat')], { linkOf: (file, line) => (line === 14 ? `report.html#file-0-L${line}` : undefined) });
+  const html = htmlPage(data, { flame: true });
+  assert.match(html, /<p id="measure">The lines and brackets show memory as the recorder sampled it: the process&#39; resident set size \(RSS\)/);
+  assert.match(html, /click it for its line table\.<\/span>/);
+  const { byId, window, visited } = runPage(html, 1500);
+  const chart = byId('chart');
+  const plot = () => window.memprofPlot as { layout: { width: number } };
+  assert.equal(plot().layout.width, 1500, 'as wide as the chart');
+  assert.equal(chart.drawings[0], renderSvg(data, { flame: true, interactive: true, window: null, functionTs: true, slope: false, hiddenSeries: [], hiddenFunctions: [], width: 1500 }).svg);
+  assert.match(byId('range').textContent, /^0\.00 s to 2\.00 s$/, 'from 0, not from the padding before it');
+  // Resized: drawn again at the new width; the same width, not drawn again.
+  Object.assign(chart, { clientWidth: 900 });
+  window.fire('resize');
+  assert.equal(plot().layout.width, 900);
+  assert.equal(chart.drawings.length, 2);
+  window.fire('resize');
+  assert.equal(chart.drawings.length, 2);
+  // Narrower than a legend and a plot need: drawn at the least width (the page scales it down).
+  Object.assign(chart, { clientWidth: 300 });
+  window.fire('resize');
+  assert.equal(plot().layout.width, 760);
+
+  // Hover the delay: its caller, file and line, what its memory is, and that a click goes nowhere (no table linked).
+  const delay = data.calls.findIndex((call) => data.functions[call.function].name === 'delay');
+  const test1 = data.calls.findIndex((call) => data.functions[call.function].name === 'test1');
+  const tooltip = byId('tooltip');
+  const rows = () => tooltip.children.map((row) => (row.children.length > 0 ? row.children.map((part) => part.textContent).join('') : row.textContent));
+  chart.fire('mousemove', { clientX: 10, clientY: 10, target: target('[data-call]', String(delay)) });
+  assert.deepEqual(rows().slice(7), ['callertest1', 'where/srv/app.js:9', 'measureRSS of the process and its children']);
+  chart.fire('click', { target: target('[data-call]', String(delay)) });
+  assert.deepEqual(visited, []);
+  // test1 has its line table: the tooltip says so, a click opens it.
+  chart.fire('mousemove', { clientX: 10, clientY: 10, target: target('[data-call]', String(test1)) });
+  assert.deepEqual(rows().slice(7), ['where/srv/app.js:14', 'measureRSS of the process and its children', 'linesclick for its line table']);
+  assert.equal(chart.style.cursor, 'pointer');
+  chart.fire('click', { target: target('[data-call]', String(test1)) });
+  assert.deepEqual(visited, ['report.html#file-0-L14']);
 });

@@ -1,7 +1,8 @@
 // In-process unit tests of the streaming `.dat` reader: lines read through a small buffer (split
 // across reads, CRLF, multi-byte characters, a last line without its newline, lines longer than the
 // buffer or than the reader keeps), numbers parsed exactly as Number() parses them, damaged lines
-// counted as the whole-file reader counts them, and `memprof peak` from the stream. Files are small
+// counted as the whole-file reader counts them, memprof's CALL and MEASURE lines (a CALL line and the
+// FUNC line after it), and `memprof peak` from the stream. Files are small
 // and written to a temporary folder: milliseconds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { readLines, textLines } from '../../src/record/line-reader';
 import { DatError, scanDatFile, scanDatText } from '../../src/record/dat-scan';
 import { parseDat, readDat } from '../../src/record/dat';
+import { funcLine, measureLine } from '../../src/shared/dat-lines';
 import { peakSummary, readPeakSummary } from '../../src/record/peak';
 import { tempDirs } from '../temp-dirs';
 
@@ -175,4 +177,63 @@ test('memprof peak from the stream gives what it gives on the whole file, with a
   // In each process where it ran: 9 has samples, 7 only its call.
   assert.equal(peakSummary(whole, 'inner').text, 'peaks.dat\tNaN MiB\n  Child 9\t\t\t4.500 MiB\n  Child 7\t\t\t1.500 MiB\n');
   assert.deepEqual(peakSummary(whole, 'missing'), { text: 'peaks.dat\tNaN MiB\n', found: false, functions: ['__main__.outer', 'inner'] });
+});
+
+test('CALL and MEASURE lines: each CALL line goes to the FUNC or CHLDFUNC line after it; blanks, % and newlines in file names', () => {
+  const file = '/srv/my app/100%/new\nline\r.js';
+  const text =
+    'CMDLINE node app.js\n' +
+    measureLine({ backend: 'pss', scope: 'tree' }) +
+    'MEM 10.000000 1700000000.0000\n' +
+    funcLine({ name: 'delay', mem0: 1, t0: 2, mem1: 3, t1: 4, level: 1, context: { thread: 0, id: 2, parent: 1, file, line: 9 } }) +
+    funcLine({ name: 'work', mem0: 1, t0: 2, mem1: 3, t1: 4, level: 0, pid: 77, context: { thread: 3, id: 1, parent: 0, file: '', line: 0 } }) +
+    funcLine({ name: 'old', mem0: 1, t0: 2, mem1: 3, t1: 4, level: 0 });
+  assert.match(text, /^CALL 0 2 1 9 \/srv\/my app\/100%25\/new%0Aline%0D\.js\nFUNC delay /m, 'the file is the rest of the line, one line');
+  assert.match(text, /^CALL 3 1 0 0 \nCHLDFUNC 77 work /m);
+  assert.match(text, /^MEASURE pss tree$/m);
+  const dat = parseDat(text, 'calls.dat');
+  assert.equal(dat.damaged, 0);
+  assert.deepEqual(dat.measure, { backend: 'pss', scope: 'tree' });
+  assert.deepEqual(
+    dat.funcs.map((call) => call.context),
+    [{ thread: 0, id: 2, parent: 1, file, line: 9 }, { thread: 3, id: 1, parent: 0, file: '', line: 0 }, undefined],
+  );
+  assert.deepEqual(dat.counts, { mem: 1, child: 0, func: 3 });
+  // Files without them: no measure, no context.
+  const old = parseDat('MEM 1.0 2.0\nFUNC f 1 2 3 4 0\n');
+  assert.equal(old.measure, undefined);
+  assert.ok(!('context' in old.funcs[0]));
+});
+
+test('a CALL line without its FUNC line is damaged, and the lines around it are read as before', () => {
+  const func = 'FUNC f 1.0000 2.0000 3.0000 4.0000 0';
+  const text = [
+    'MEM 10.000000 1700000000.0000',
+    'CALL 0 1 0 5 /a.js', // 2: followed by MEM
+    'MEM 11.000000 1700000000.1000',
+    'CALL 0 2 0 5 /a.js', // 4: followed by another CALL
+    'CALL 0 3 0 5 /a.js', // 5: taken by the FUNC line after it
+    func,
+    'CALL 0 4 0 5 /a.js', // 7: its FUNC line is damaged (8)
+    'FUNC g 1.0000 2.0000',
+    'CALL x 5 0 5 /a.js', // 9: not a number
+    func, // 10: read, without a context
+    'CALL 0 6 0 5', // 11: no file field
+    'MEASURE heap', // 12: no scope
+    'MEASURE RSS process', // 13: not a backend memprof writes
+    'MEASURE rss process later-field', // read: fields after the scope are for later versions
+    'CALL 0 7 0 5 /a.js', // 15: the last line
+  ].join('\n') + '\n';
+  const path = join(tempDir(), 'calls.dat');
+  writeFileSync(path, text);
+  const whole = parseDat(text, 'calls.dat');
+  assert.deepEqual({ ...readDat(path), filename: 'calls.dat' }, whole, 'the stream reads what the text reads');
+  assert.deepEqual(whole.funcs.map((call) => call.context?.id), [3, undefined]);
+  assert.deepEqual(whole.mem.map((sample) => sample.mib), [10, 11]);
+  assert.equal(whole.damaged, 9);
+  assert.deepEqual(whole.damagedLines, [2, 4, 7, 8, 9]);
+  assert.deepEqual(whole.measure, { backend: 'rss', scope: 'process' });
+  // Cut short after its CALL line: the CALL line is damaged as well as the half FUNC line.
+  const cut = parseDat(`MEM 1.0 2.0\nCALL 0 1 0 5 /a.js\nFUNC f 1.0000 2.0`);
+  assert.deepEqual([cut.damaged, cut.damagedLines, cut.funcs.length], [2, [2, 3], 0]);
 });

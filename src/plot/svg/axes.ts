@@ -4,8 +4,11 @@ import { px, textElement } from './format';
 import type { Areas } from './layout';
 import { tickLabel, ticks, type Scales } from './scales';
 
-/** About one time tick per 90 px and one memory tick per 60 px, at least 3 of each. */
-export function drawAxes(scales: Scales, { plot, flame, axisBottom }: Areas): string[] {
+/**
+ * About one time tick per 90 px and one memory tick per 60 px, at least 3 of each. `memoryLabel`
+ * names the memory axis (what the recording measured: measure.ts).
+ */
+export function drawAxes(scales: Scales, { plot, flame, axisBottom }: Areas, memoryLabel = 'memory used (in MiB)'): string[] {
   const { toX, toY } = scales;
   const markup: string[] = [];
   const xTicks = ticks(scales.t0, scales.t1, Math.max(3, Math.round(plot.w / 90)));
@@ -31,7 +34,7 @@ export function drawAxes(scales: Scales, { plot, flame, axisBottom }: Areas): st
   const yLabelX = 20;
   const yLabelY = plot.y + plot.h / 2;
   markup.push(
-    textElement(yLabelX, yLabelY, 'memory used (in MiB)', `class="axis-label" text-anchor="middle" fill="#222" transform="rotate(-90 ${px(yLabelX)} ${px(yLabelY)})"`),
+    textElement(yLabelX, yLabelY, memoryLabel, `class="axis-label" text-anchor="middle" fill="#222" transform="rotate(-90 ${px(yLabelX)} ${px(yLabelY)})"`),
   );
   return markup;
 }

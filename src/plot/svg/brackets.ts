@@ -2,6 +2,7 @@
 // measured then, in the function's colour, on the line of the process it ran in. Outer calls get
 // taller brackets, so that a nested call entered at the same moment shows inside.
 import { describeCall, escapeXml, px } from './format';
+import type { Box } from './layout';
 import type { Scales } from './scales';
 import { inWindow, type View } from './view';
 
@@ -10,7 +11,7 @@ export const bracketHalfHeight = (level: number): number => Math.max(7, 15 - 4 *
 const ARM = 7;
 
 export interface DrawnBrackets {
-  /** The dotted lines of processes with markers but no memory line, then the brackets. */
+  /** The dotted lines of processes with markers but no memory line, the brackets, then those processes' dots. */
   markup: string[];
   /** Brackets drawn (an entry and an exit count one each). */
   count: number;
@@ -18,7 +19,8 @@ export interface DrawnBrackets {
 
 /**
  * A process with markers but no memory line: a dotted line through its calls' entries and exits, so
- * that its brackets read as one process (the legend says there is no memory line).
+ * that its brackets read as one process (the legend says there is no memory line, and the highest
+ * memory its calls measured).
  */
 function markerLines(view: View, { toX, toY }: Scales): string[] {
   const lines: string[] = [];
@@ -35,6 +37,45 @@ function markerLines(view: View, { toX, toY }: Scales): string[] {
     lines.push(`<path class="markers-line" data-series="${series.id}" d="${d}" stroke="${series.color}" stroke-width="1.2" stroke-dasharray="2 3" fill="none" opacity="0.8"/>`);
   }
   return lines;
+}
+
+/**
+ * A dot of the process' colour at each entry and exit of a process without a memory line, over its
+ * brackets (with a white ring, which keeps it apart from a bracket of a like colour): which process
+ * each bracket is, told apart from another's at a glance.
+ */
+function markerDots(view: View, { toX, toY }: Scales): string[] {
+  const dots: string[] = [];
+  for (const series of view.series) {
+    if (series.kind !== 'markers') continue;
+    let d = '';
+    for (const call of view.bracketCalls) {
+      if (call.series !== series.id) continue;
+      if (inWindow(view, call.entryTime)) d += `M${px(toX(call.entryTime))} ${px(toY(call.entryMemory))}h0`;
+      if (inWindow(view, call.exitTime)) d += `M${px(toX(call.exitTime))} ${px(toY(call.exitMemory))}h0`;
+    }
+    if (d === '') continue;
+    // Zero-length strokes with round caps: a dot each.
+    dots.push(
+      `<g class="markers-dots" data-series="${series.id}" fill="none" stroke-linecap="round" pointer-events="none"><path d="${d}" stroke="#ffffff" stroke-width="7.5"/><path d="${d}" stroke="${series.color}" stroke-width="5"/></g>`,
+    );
+  }
+  return dots;
+}
+
+/**
+ * The boxes the brackets in the window cover (their strokes included): what a label must not be
+ * drawn over (the peak's: series.ts).
+ */
+export function bracketBoxes(view: View, { toX, toY }: Scales): Box[] {
+  const boxes: Box[] = [];
+  const pad = 1.2;
+  for (const call of view.bracketCalls) {
+    const half = bracketHalfHeight(call.level);
+    if (inWindow(view, call.entryTime)) boxes.push({ x: toX(call.entryTime) - pad, y: toY(call.entryMemory) - half - pad, w: ARM + 2 * pad, h: 2 * (half + pad) });
+    if (inWindow(view, call.exitTime)) boxes.push({ x: toX(call.exitTime) - ARM - pad, y: toY(call.exitMemory) - half - pad, w: ARM + 2 * pad, h: 2 * (half + pad) });
+  }
+  return boxes;
 }
 
 /** A bracket's hit area in the HTML report: wider than its 2.4 px stroke, so that hovering is easy. */
@@ -74,5 +115,6 @@ export function drawBrackets(view: View, scales: Scales): DrawnBrackets {
     parts.push('</g>');
     markup.push(parts.join(''));
   }
+  if (count > 0) markup.push(...markerDots(view, scales));
   return { markup, count };
 }

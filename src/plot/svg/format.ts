@@ -46,8 +46,34 @@ export function textElement(x: number, y: number, content: string, attributes = 
   return `<text x="${px(x)}" y="${px(y)}"${attributes ? ` ${attributes}` : ''}>${escapeXml(content)}</text>`;
 }
 
-/** A call in one line, for the SVG's <title> tooltips: function, process, duration, memory at entry and exit. */
+/** `file:line` of a call's function, when the recording says (CALL lines). */
+export function callSite(data: PlotData, call: CallData): string | undefined {
+  const site = call.site === undefined ? undefined : data.sites?.[call.site];
+  return site ? `${site.file}:${site.line}` : undefined;
+}
+
+/** The address of a call's line table (memprof plot --report), or undefined: the HTML report opens it on a click. */
+export function callLink(data: PlotData, call: CallData): string | undefined {
+  return call.site === undefined ? undefined : data.sites?.[call.site]?.href;
+}
+
+/**
+ * A call in one line, for the SVG's <title> tooltips: function, process, duration, memory at entry and
+ * exit, and where its function is when the recording says (and its line table, with --report).
+ */
 export function describeCall(data: PlotData, call: CallData): string {
   const fn = data.functions[call.function];
-  return `${fn.name}${call.pid !== undefined ? ` (pid ${call.pid})` : ''}: ${formatSeconds(call.exitTime - call.entryTime)}, ${formatMiB(call.entryMemory)} at entry, ${formatMiB(call.exitMemory)} at exit`;
+  const site = call.site === undefined ? undefined : data.sites?.[call.site];
+  const where = site ? `; ${site.file}:${site.line}${site.href === undefined ? '' : ` (lines: ${site.href})`}` : '';
+  return `${fn.name}${call.pid !== undefined ? ` (pid ${call.pid})` : ''}: ${formatSeconds(call.exitTime - call.entryTime)}, ${formatMiB(call.entryMemory)} at entry, ${formatMiB(call.exitMemory)} at exit${where}`;
+}
+
+/**
+ * The HTML report's range label: the part of the data shown, from the window cut to the data's span
+ * (the window has room at both ends) and never before 0, the first sample.
+ */
+export function rangeText(t0: number, t1: number, span: readonly [number, number], zoomed: boolean): string {
+  const from = Math.max(t0, span[0], 0);
+  const to = Math.max(from, Math.min(t1, span[1]));
+  return `${zoomed ? 'zoomed: ' : ''}${from.toFixed(2)} s to ${to.toFixed(2)} s`;
 }

@@ -34,6 +34,20 @@ function callsByFunction(view: View): Map<number, CallData[]> {
   return callsOf;
 }
 
+/**
+ * The highest memory the calls of a series without a memory line measured in the window (their
+ * entries and exits): what its markers say of that process' size.
+ */
+export function highestMarker(view: View, seriesId: number): number | undefined {
+  let highest: number | undefined;
+  for (const call of view.calls) {
+    if (call.series !== seriesId) continue;
+    if (call.entryTime >= view.t0 && call.entryTime <= view.t1) highest = Math.max(highest ?? -Infinity, call.entryMemory);
+    if (call.exitTime >= view.t0 && call.exitTime <= view.t1) highest = Math.max(highest ?? -Infinity, call.exitMemory);
+  }
+  return highest;
+}
+
 export function drawLegend(view: View, box: Box, peaks: ReadonlyMap<number, Peak>, slopes: ReadonlyMap<number, number>): DrawnLegend {
   const { data, interactive } = view;
   const x = box.x;
@@ -52,11 +66,14 @@ export function drawLegend(view: View, box: Box, peaks: ReadonlyMap<number, Peak
   markup.push(textElement(x, y + 10, 'Memory', 'class="legend-heading" font-size="12" font-weight="bold" fill="#222"'));
   y += 20;
   for (const entry of data.series) {
-    if (!fits(30)) {
+    const hidden = view.hiddenSeries.has(entry.id);
+    // A process without a memory line: the highest memory its markers measured, on a line of its own.
+    const highest = entry.kind === 'markers' && !hidden ? highestMarker(view, entry.id) : undefined;
+    const extra = highest === undefined ? 0 : 13;
+    if (!fits(30 + extra)) {
       omitted++;
       continue;
     }
-    const hidden = view.hiddenSeries.has(entry.id);
     const peak = peaks.get(entry.id);
     const slope = slopes.get(entry.id);
     const details = hidden
@@ -68,18 +85,19 @@ export function drawLegend(view: View, box: Box, peaks: ReadonlyMap<number, Peak
           : 'no sample in window';
     const swatch =
       entry.kind === 'markers'
-        ? `<path d="M${px(x)} ${px(y)}h24" stroke="${entry.color}" stroke-width="1.4" stroke-dasharray="2 3"/>`
+        ? `<path d="M${px(x)} ${px(y)}h24" stroke="${entry.color}" stroke-width="1.4" stroke-dasharray="2 3"/><path d="M${px(x + 12)} ${px(y)}h0" stroke="${entry.color}" stroke-width="5" stroke-linecap="round"/>`
         : `<path d="M${px(x)} ${px(y)}h24" stroke="${entry.color}" stroke-width="${entry.kind === 'mem' ? 2.2 : 1.8}"/>`;
     markup.push(
       `<g class="legend-series${hidden ? ' hidden' : ''}" data-series="${entry.id}"${dimmed(hidden)}>` +
-        hit(y - 12, 28) +
+        hit(y - 12, 28 + extra) +
         swatch +
         textElement(x + 32, y + 4, elide(entry.label, textRoom, 12), 'font-size="12" fill="#111"') +
         textElement(x + 32, y + 18, elide(details + (slope !== undefined ? `, slope ${formatSlope(slope)}` : ''), textRoom, 10.5), 'font-size="10.5" fill="#555"') +
+        (highest === undefined ? '' : textElement(x + 32, y + 31, elide(`highest at a marker ${formatMiB(highest)}`, textRoom, 10.5), 'font-size="10.5" fill="#555"')) +
         `</g>`,
     );
     series++;
-    y += 32;
+    y += 32 + extra;
   }
   // Functions are listed when something of theirs is drawn: brackets or the flame view.
   if ((view.functionTs || view.flame) && data.functions.length > 0 && fits(40)) {

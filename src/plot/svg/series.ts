@@ -1,11 +1,13 @@
 // The memory curves: one line per series (with a mark per sample when they are few), its least-
 // squares slope, and its peak in the window: mprof's dashed cross and a label for a recorded
-// process, a small mark for a child. A series the model decimated is drawn from the points it kept
-// (each time bucket's first, lowest, highest and last sample): its peak is exact, and its slope is
-// fitted to the buckets' means, weighted by their samples, as it would be to all the samples.
+// process (where no bracket is drawn: peak-label.ts), a small mark for a child. A series the model
+// decimated is drawn from the points it kept (each time bucket's first, lowest, highest and last
+// sample): its peak is exact, and its slope is fitted to the buckets' means, weighted by their
+// samples, as it would be to all the samples.
 import type { SeriesData } from '../model';
 import { formatMiB, px, textElement } from './format';
 import type { Box } from './layout';
+import { labelBox, placePeakLabel } from './peak-label';
 import type { Scales } from './scales';
 import { textWidth } from './text-metrics';
 import type { View } from './view';
@@ -101,7 +103,8 @@ export function decimate(series: SeriesData, from: number, to: number, toX: (t: 
   return indexes;
 }
 
-export function drawSeries(view: View, scales: Scales, plot: Box): DrawnSeries {
+/** `obstacles`: what the peak labels must not be drawn over (the brackets' boxes: brackets.ts). */
+export function drawSeries(view: View, scales: Scales, plot: Box, obstacles: readonly Box[] = []): DrawnSeries {
   const { toX, toY } = scales;
   const curves: string[] = [];
   const peaks = new Map<number, Peak>();
@@ -139,12 +142,14 @@ export function drawSeries(view: View, scales: Scales, plot: Box): DrawnSeries {
       `<path class="slope" data-series="${series.id}" d="M${px(toX(ta))} ${px(toY(fit.intercept + fit.slope * ta))}L${px(toX(tb))} ${px(toY(fit.intercept + fit.slope * tb))}" stroke="${series.color}" stroke-width="1.3" stroke-dasharray="7 4" fill="none" opacity="0.9"/>`,
     );
   }
-  return { curves, ...drawPeaks(view, scales, plot, peaks), peaks, slopes };
+  return { curves, ...drawPeaks(view, scales, plot, peaks, obstacles), peaks, slopes };
 }
 
-function drawPeaks(view: View, { toX, toY }: Scales, plot: Box, peaks: ReadonlyMap<number, Peak>): { peakMarks: string[]; peakLabels: string[] } {
+function drawPeaks(view: View, { toX, toY }: Scales, plot: Box, peaks: ReadonlyMap<number, Peak>, obstacles: readonly Box[]): { peakMarks: string[]; peakLabels: string[] } {
   const peakMarks: string[] = [];
   const peakLabels: string[] = [];
+  // Labels placed so far are obstacles too (several recordings overlaid: one label each).
+  const taken: Box[] = [...obstacles];
   for (const series of view.series) {
     const peak = peaks.get(series.id);
     if (!peak) continue;
@@ -156,14 +161,16 @@ function drawPeaks(view: View, { toX, toY }: Scales, plot: Box, peaks: ReadonlyM
           `<circle cx="${px(x)}" cy="${px(y)}" r="3.5" fill="#d62728"/></g>`,
       );
       const label = `peak ${formatMiB(peak.memory)}${view.data.files.length > 1 ? ` (#${series.file + 1})` : ''}`;
-      // Right of the peak when it fits in the plot, else left of it; white halo over the brackets.
-      const right = x + 6 + textWidth(label, 11, true) <= plot.x + plot.w - 2;
+      // Where no bracket is (placePeakLabel); a white halo over the grid and the curve.
+      const width = textWidth(label, 11, true);
+      const place = placePeakLabel({ x, y }, width, plot, taken);
+      taken.push(labelBox(place, width));
       peakLabels.push(
         textElement(
-          right ? x + 6 : x - 6,
-          Math.max(plot.y + 12, y - 6),
+          place.x,
+          place.y,
           label,
-          `class="peak-label" data-series="${series.id}" font-size="11" font-weight="bold" fill="#b01e1e" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"${right ? '' : ' text-anchor="end"'}`,
+          `class="peak-label" data-series="${series.id}" font-size="11" font-weight="bold" fill="#b01e1e" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"${place.end ? ' text-anchor="end"' : ''}`,
         ),
       );
     } else if (series.kind === 'child') {
