@@ -1,11 +1,12 @@
 // Draws PlotData as an SVG document: memory against time, the peak, function brackets, the legend,
-// least-squares slopes and the flame view, each drawn by its part in svg/. The same code draws the
+// least-squares slopes, the shaded difference of two overlaid recordings and the flame view, each drawn by its part in svg/. The same code draws the
 // SVG and PNG files (in Node) and the HTML report (in the browser, where html.ts bundles this
 // compiled module and the parts it requires): so none of them may import anything at run time but
 // each other — no Node or DOM APIs.
 import { memoryAxisLabel } from './measure';
 import type { PlotData } from './model';
 import { drawAxes } from './svg/axes';
+import { drawDifference } from './svg/difference';
 import { bracketBoxes, drawBrackets } from './svg/brackets';
 import { drawFlame, type DrawnFlame } from './svg/flame';
 import { escapeXml, px } from './svg/format';
@@ -58,6 +59,7 @@ export function renderSvg(data: PlotData, options: ViewOptions = {}): Rendered {
     ...drawAxes(scales, areas, memoryAxisLabel(data.files)),
     // The memory plot, clipped to its box; peak labels last, over the brackets.
     `<g clip-path="url(#mp-plot-clip)">`,
+    ...drawDifference(view, scales, areas.plot),
     ...series.curves,
     ...series.peakMarks,
     ...brackets.markup,

@@ -7,6 +7,7 @@ import type { Box } from './layout';
 import type { Peak } from './series';
 import { elide, textWidth } from './text-metrics';
 import type { View } from './view';
+import { comparedPair, LESS_COLOR, MORE_COLOR } from './difference';
 
 export interface DrawnLegend {
   markup: string[];
@@ -98,6 +99,19 @@ export function drawLegend(view: View, box: Box, peaks: ReadonlyMap<number, Peak
     );
     series++;
     y += 32 + extra;
+  }
+  // Two recordings overlaid: what the shading between their lines means.
+  if (comparedPair(view) && fits(34)) {
+    const shade = (top: number, color: string) => `<rect x="${px(x)}" y="${px(top)}" width="24" height="9" fill="${color}" fill-opacity="0.3"/>`;
+    markup.push(
+      `<g class="legend-difference">` +
+        shade(y - 6, MORE_COLOR) +
+        textElement(x + 32, y + 2, elide('#2 above #1', textRoom, 10.5), 'font-size="10.5" fill="#555"') +
+        shade(y + 8, LESS_COLOR) +
+        textElement(x + 32, y + 16, elide('#2 below #1', textRoom, 10.5), 'font-size="10.5" fill="#555"') +
+        `</g>`,
+    );
+    y += 30;
   }
   // Functions are listed when something of theirs is drawn: brackets or the flame view.
   if ((view.functionTs || view.flame) && data.functions.length > 0 && fits(40)) {
