@@ -2,11 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformSync } from '@babel/core';
 import { parseTables, ROOT } from './helpers';
+import { tempDirs } from './temp-dirs';
+
+const freshDirectory = tempDirs('memprof-plugin-');
 
 const PLUGIN = join(ROOT, 'dist/src/integrations/babel-plugin.js');
 const SOURCE = `import { profile } from 'memprof';
@@ -39,7 +41,7 @@ test('a bad plugin option is a clear error', () => {
 });
 
 test('code compiled by the plugin profiles when it runs', () => {
-  const directory = mkdtempSync(join(tmpdir(), 'memprof-plugin-'));
+  const directory = freshDirectory();
   // The source stays where the table reads its lines from; the build output goes beside it.
   const file = join(directory, 'grow.mjs');
   const output = join(directory, 'grow.out.mjs');

@@ -10,6 +10,14 @@ export const ROOT = resolve(__dirname, '..', '..');
 export const REGISTER = join(ROOT, 'register');
 export const FIXTURES = join(ROOT, 'fixtures');
 
+// Programs run by a test keep their transform cache in a folder of this test file's own, removed when it
+// ends, instead of node_modules/.cache/memprof of whichever project they run in (fixtures included).
+if (process.env.MEMPROF_CACHE_DIR === undefined) {
+  const cacheDirectory = mkdtempSync(join(tmpdir(), 'memprof-test-cache-'));
+  process.env.MEMPROF_CACHE_DIR = cacheDirectory;
+  process.on('exit', () => rmSync(cacheDirectory, { recursive: true, force: true }));
+}
+
 export interface RunResult {
   status: number | null;
   stdout: string;

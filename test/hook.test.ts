@@ -3,11 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { compileForHook } from '../src/hooks/compile';
 import { instrument, SourceSyntaxError } from '../src/instrument/instrumenter';
 import { FIXTURES, parseTables, REGISTER, runNode } from './helpers';
+import { tempDirs } from './temp-dirs';
+
+const freshDirectory = tempDirs('memprof-esm-r-');
 
 /** Node's report of an uncaught error, without the stack frames (which differ with a hook). */
 function errorReport(stderr: string): string {
@@ -159,7 +161,7 @@ test('an ES module Babel cannot parse but Node can runs unprofiled after one war
 });
 
 test('an ES module run with -r says to use --import', () => {
-  const directory = mkdtempSync(join(tmpdir(), 'memprof-esm-r-'));
+  const directory = freshDirectory();
   writeFileSync(join(directory, 'package.json'), '{"name": "typeless"}');
   const file = join(directory, 'app.js');
   writeFileSync(file, "import { sep } from 'node:path';\n/** @profile */\nfunction work() { return sep.length; }\nconsole.log('work', work());\n");
