@@ -72,7 +72,8 @@ function runProject(name: string, runner: string, args: string[]): void {
 }
 
 test('a Jest project: toNotLeak, findLeaks and memprof.eachTest limits', { timeout: 300_000 }, () => {
-  runProject('jest-project', 'node_modules/jest/bin/jest.js', ['--ci', '--json', '--outputFile=result.json']);
+  // Jest's cache goes in the project's temporary copy (by default it stays behind in /tmp/jest_*).
+  runProject('jest-project', 'node_modules/jest/bin/jest.js', ['--cacheDirectory=.jest-cache', '--ci', '--json', '--outputFile=result.json']);
 });
 
 test('a Vitest project: toNotLeak, findLeaks and memprof.eachTest limits', { timeout: 300_000 }, () => {

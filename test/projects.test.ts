@@ -131,12 +131,17 @@ function assertTypeChecks(directory: string, project = '.'): void {
   assert.equal(check.status, 0, `tsc -p ${project} in ${directory}:\n${check.stdout}${check.stderr}`);
 }
 
+/** Jest's cache inside the project's temporary copy (by default it stays behind in /tmp/jest_*). */
+function jestCache(project: string): string[] {
+  return [`--cacheDirectory=${join(project, '.jest-cache')}`];
+}
+
 test('a Jest project: memprof/jest transformer and matchers', { timeout: 300_000 }, () => {
   const project = installProject('jest-project');
   assertTypeChecks(project);
   // The project allows memprof's install script (npm 11's allowScripts): the tarball builds its addon.
   assert.ok(existsSync(join(project, 'node_modules/memprof/build/Release/memprof.node')), 'the native addon was not built at install');
-  const result = run(project, process.execPath, [join(project, 'node_modules/jest/bin/jest.js'), '--ci', '--json', '--outputFile=result.json']);
+  const result = run(project, process.execPath, [join(project, 'node_modules/jest/bin/jest.js'), ...jestCache(project), '--ci', '--json', '--outputFile=result.json']);
   const report = JSON.parse(readFileSync(join(project, 'result.json'), 'utf8'));
   assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
   assert.equal(report.numPassedTests, 4);
@@ -147,14 +152,14 @@ test('a Jest project: memprof/jest transformer and matchers', { timeout: 300_000
 test('a project made with `npx ts-jest config:init`: ts-jest wrapped by memprof/jest, lineReport and matchers', { timeout: 300_000 }, () => {
   const project = installProject('ts-jest-project');
   assertTypeChecks(project);
-  const result = run(project, process.execPath, [join(project, 'node_modules/jest/bin/jest.js'), '--ci', '--json', '--outputFile=result.json']);
+  const result = run(project, process.execPath, [join(project, 'node_modules/jest/bin/jest.js'), ...jestCache(project), '--ci', '--json', '--outputFile=result.json']);
   const report = JSON.parse(readFileSync(join(project, 'result.json'), 'utf8'));
   assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
   assert.equal(report.numPassedTests, 3);
   assert.equal(report.numFailedTests, 0);
   // ts-jest still type-checks the tests: a type error fails the suite, with ts-jest's own diagnostic.
   writeFileSync(join(project, 'src/typo.test.ts'), "test('typo', () => { const n: number = 'one'; expect(n).toBe(1); });\n");
-  const typo = run(project, process.execPath, [join(project, 'node_modules/jest/bin/jest.js'), '--ci', 'src/typo.test.ts']);
+  const typo = run(project, process.execPath, [join(project, 'node_modules/jest/bin/jest.js'), ...jestCache(project), '--ci', 'src/typo.test.ts']);
   assert.equal(typo.status, 1);
   assert.match(typo.stderr.replace(/\x1b\[[\d;]*m/g, ''), /TS2322: Type 'string' is not assignable to type 'number'/);
   rmSync(join(project, 'src/typo.test.ts'));
