@@ -157,6 +157,17 @@ for (const fixture of fixtures) {
       assert.notEqual(plain.stdout.trim(), '', 'the fixture printed nothing');
     });
 
+    // Every function of the file profiled, nested ones too (no markers needed), as `memprof --include` does.
+    const included = runNode(file, { tablesToFile: true, env: { ...env, MEMPROF_INCLUDE: file } });
+    await t.test('every function profiled (MEMPROF_INCLUDE): same stdout and exit status, no warning', () => {
+      // columns.js prints stack columns and toString() of its functions: profiling every function
+      // rewrites them all (a marked function's own columns change too; the runs below check the rest).
+      if (fixture !== 'columns.js') assert.equal(included.stdout, plain.stdout);
+      assert.equal(included.status, plain.status, `stderr with MEMPROF_INCLUDE:\n${included.stderr}`);
+      assert.doesNotMatch(included.stderr, /memprof: warning/);
+      assert.notEqual(included.tables, '', 'no table written');
+    });
+
     for (const [how, hooked] of runs) {
       await t.test(`same stdout ${how} as without it`, () => {
         assert.equal(hooked.stdout, plain.stdout);

@@ -3,7 +3,9 @@
 import { transformSync, type PluginItem, type TransformOptions } from '@babel/core';
 import { basename } from 'node:path';
 import type * as t from '@babel/types';
-import { memprofPlugin, type InstrumentedFunctions } from './plugin';
+import { parse, type ParserOptions } from '@babel/parser';
+import { NodePath, type HubInterface } from '@babel/traverse';
+import { instrumentProgram, memprofPlugin, type InstrumentedFunctions } from './plugin';
 import { isTypeScriptFile, mayContainMarkers, needsTransform, SourceSyntaxError } from './file-kinds';
 import { spliceInstrumented } from './splice';
 import { userSyntaxReason } from './syntax-errors';
@@ -57,6 +59,14 @@ export function instrument(source: string, filename: string, options: Instrument
   const typescript = !original && !options.javascript && isTypeScriptFile(filename);
   if (!original && !typescript && !options.profileAll && !mayContainMarkers(source)) return null;
   const found: InstrumentedFunctions = { functions: [] };
+  if (!typescript && options.profile !== false) {
+    // JavaScript needs no compiling, only the rewrite: parsed and rewritten directly, without Babel's
+    // transform pipeline (its per-file configuration and a walk of the whole tree for a Program visitor
+    // were more than half of a cold start-up). A file that does not parse takes the transform below,
+    // which reports the error with Babel's code frame.
+    const tree = parsedJavaScript(source, filename, options, Boolean(original));
+    if (tree) return printedJavaScript(source, filename, tree, options, original, found);
+  }
   const plugins: PluginItem[] = [];
   if (options.profile !== false && (original || options.profileAll || mayContainMarkers(source))) {
     plugins.push(memprofPlugin({ runtime: options.runtime, moduleKind: options.moduleKind, filename, original, all: options.profileAll }, found));
@@ -111,6 +121,56 @@ export function instrument(source: string, filename: string, options: Instrument
   if (found.functions.length === 0 || !found.rewritten || !output.ast) return null;
   const printed = spliceInstrumented({ source, filename, ast: output.ast as t.File, ...found.rewritten }) ?? printedWhole(output.ast as t.File, source, filename);
   return { code: printed.code, map: printed.map, functions: found.functions };
+}
+
+/** The parser options transformSync would use for this JavaScript file (see babelOptions below). */
+function javaScriptParserOptions(filename: string, options: InstrumentOptions, compiled: boolean): ParserOptions {
+  return {
+    sourceType: options.moduleKind === 'esm' ? 'module' : 'script',
+    allowReturnOutsideFunction: options.moduleKind === 'commonjs',
+    allowNewTargetOutsideFunction: options.moduleKind === 'commonjs',
+    plugins: ['deprecatedImportAssert', ...(filename.endsWith('.jsx') && !compiled ? (['jsx'] as const) : [])],
+  };
+}
+
+/** The file's tree, or undefined when it does not parse (the transform path then reports it). */
+function parsedJavaScript(source: string, filename: string, options: InstrumentOptions, compiled: boolean): t.File | undefined {
+  try {
+    return parse(source, javaScriptParserOptions(filename, options, compiled)) as t.File;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rewrite of a parsed JavaScript file, printed in place; null when nothing in it is profiled. */
+function printedJavaScript(
+  source: string,
+  filename: string,
+  ast: t.File,
+  options: InstrumentOptions,
+  original: SourceMapLines | undefined,
+  found: InstrumentedFunctions,
+): InstrumentResult | null {
+  instrumentProgram(programPath(ast, source), { runtime: options.runtime, moduleKind: options.moduleKind, filename, all: options.profileAll ?? false }, original, found);
+  if (found.functions.length === 0 || !found.rewritten) return null;
+  const printed = spliceInstrumented({ source, filename, ast, ...found.rewritten }) ?? printedWhole(ast, source, filename);
+  return { code: printed.code, map: printed.map, functions: found.functions };
+}
+
+/**
+ * The Program's path with its scope, as Babel's File makes it: the hub gives the source text to the
+ * marker finder (comments' positions) and builds the errors traverse may throw.
+ */
+function programPath(ast: t.File, source: string): NodePath<t.Program> {
+  const hub: HubInterface = {
+    getCode: () => source,
+    getScope: () => undefined,
+    addHelper: () => {
+      throw new Error('memprof: the rewrite of a JavaScript file needs no Babel helper');
+    },
+    buildError: (_node: t.Node, message: string, ErrorClass: new (message: string) => Error = SyntaxError) => new ErrorClass(message),
+  };
+  return NodePath.get({ hub, parentPath: null, parent: ast, container: ast, key: 'program' }).setContext() as NodePath<t.Program>;
 }
 
 /** The whole file printed by Babel (lines kept), for the rare region splice.ts cannot print in place. */

@@ -51,9 +51,10 @@ export function memprofPlugin(options: MemprofPluginOptions, found: Instrumented
   });
 }
 
-type ProgramOptions = Required<Omit<MemprofPluginOptions, 'original'>>;
+export type ProgramOptions = Required<Omit<MemprofPluginOptions, 'original'>>;
 
-function instrumentProgram(program: NodePath<t.Program>, options: ProgramOptions, original: SourceMapLines | undefined, found: InstrumentedFunctions): void {
+/** The whole rewrite of one file's tree, from its Program: the plugin's visitor, or the instrumenter directly. */
+export function instrumentProgram(program: NodePath<t.Program>, options: ProgramOptions, original: SourceMapLines | undefined, found: InstrumentedFunctions): void {
   const marked = original ? findCompiledMarkedFunctions(program, original) : findMarkedFunctions(program, options.all);
   if (marked.length === 0) return;
   // Nodes printed anew: each function (or its `profile(...)` call) and each swapped decorator reference.
@@ -66,14 +67,18 @@ function instrumentProgram(program: NodePath<t.Program>, options: ProgramOptions
     const recordCache = program.scope.generateUidIdentifier('memprofRecord');
     const fileRecord = program.scope.generateUidIdentifier('memprofFile');
     const callFileRecord = () => t.callExpression(t.cloneNode(fileRecord), []);
-    marked
-      .filter((fn) => (fn.file ?? options.filename) === file)
-      .forEach((fn, index) => {
-        const lastLine = fn.lastLine ?? fn.path.node.loc?.end.line ?? fn.markerLine;
-        found.functions.push({ name: fn.name, firstLine: fn.markerLine, lastLine, ...(fn.file ? { file } : {}) });
-        swapMarker(fn, callFileRecord, index);
-        instrumentFunctionBody(fn.path, { fileRecord: callFileRecord, index, firstLine: fn.markerLine, lineOf: fn.lineOf });
-      });
+    let index = 0;
+    for (const fn of marked) {
+      if ((fn.file ?? options.filename) !== file) continue;
+      // Profiling every function (MEMPROF_INCLUDE), one nested in an earlier one may be gone: a
+      // duplicate declaration its body dropped (the last one wins, as in the language). It never runs.
+      if (!fn.path.node) continue;
+      const lastLine = fn.lastLine ?? fn.path.node.loc?.end.line ?? fn.markerLine;
+      found.functions.push({ name: fn.name, firstLine: fn.markerLine, lastLine, ...(fn.file ? { file } : {}) });
+      swapMarker(fn, callFileRecord, index);
+      instrumentFunctionBody(fn.path, { fileRecord: callFileRecord, index, firstLine: fn.markerLine, lineOf: fn.lineOf });
+      index++;
+    }
     registrations.push(...registration({ ...options, filename: file }, found.functions.slice(firstIndex), fileRecord, recordCache, program));
   }
 
