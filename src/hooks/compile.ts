@@ -4,9 +4,9 @@
 // warning); a file that does not parse fails as Node would fail on it.
 import type { instrument as instrumentFunction, InstrumentOptions, OriginalSources } from '../instrument/instrumenter';
 import { isTypeScriptFile, mayContainMarkers, SourceSyntaxError } from '../instrument/file-kinds';
-import { compiledByAnotherLoader, compiledOrigin } from './compiled-origin';
+import { compiledByAnotherLoader, compiledOrigin, mayHaveSourceMap } from './compiled-origin';
 import { compileFunction } from 'node:vm';
-import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { rememberSource } from '../shared/source-lines';
@@ -16,6 +16,11 @@ import { cacheKey, openTransformCache, type CachedTransform, type TransformCache
 import { isIncluded } from './included-files';
 
 let cache: TransformCache | undefined | null = null;
+
+function cacheOpen(): boolean {
+  if (cache === null) cache = openTransformCache();
+  return cache !== undefined;
+}
 
 /** Babel is loaded only when a file actually has to be compiled (not on cache hits). */
 function instrument(...args: Parameters<typeof instrumentFunction>): ReturnType<typeof instrumentFunction> {
@@ -36,10 +41,16 @@ function projectSettingsFor(filename: string): ProjectSettings {
 function cachedInstrument(source: string, filename: string, options: InstrumentOptions, instrumenter: typeof instrument): string | null {
   const original = options.original;
   if (cache === null) cache = openTransformCache();
-  if (!cache || instrumenter !== instrument) return runnable(instrumenter(source, filename, options), filename, source, original);
+  if (!cache || instrumenter !== instrument) return runnable(compiled(source, filename, options, instrumenter), filename, source, original);
   const key = cacheKey(source, filename, options);
   const hit = cache.get(key);
-  return runnable(hit !== undefined ? hit : cache.set(key, anchored(instrumenter(source, filename, options), filename)), filename, source, original);
+  return runnable(hit !== undefined ? hit : cache.set(key, anchored(compiled(source, filename, options, instrumenter), filename)), filename, source, original);
+}
+
+/** null for JavaScript with nothing to profile: it only says "profile" (decided here, after the cache). */
+function compiled(source: string, filename: string, options: InstrumentOptions, instrumenter: typeof instrument): CachedTransform {
+  if (options.javascript && !options.original && !options.profileAll && !mayContainMarkers(source)) return null;
+  return instrumenter(source, filename, options);
 }
 
 /**
@@ -76,9 +87,10 @@ export function compileForHook(
   // TypeScript from another loader (ts-node, tsx) is JavaScript now; JavaScript with a source map has
   // its original sources, where the markers and the lines of the tables are.
   const javascript = !isTypeScriptFile(filename) || compiledByAnotherLoader(source, filename);
-  const original = javascript ? compiledOrigin(source, filename) : undefined;
+  const original = javascript && mayHaveSourceMap(source, filename) ? compiledOrigin(source, filename) : undefined;
   const profileAll = isIncluded(filename);
-  if (javascript && !original && !profileAll && !mayContainMarkers(source)) return source;
+  // Without the cache there is no answer to ask first: the marker scan decides at once.
+  if (javascript && !original && !profileAll && !cacheOpen() && !mayContainMarkers(source)) return source;
   const options: InstrumentOptions = {
     runtime,
     moduleKind,
@@ -138,15 +150,28 @@ function rememberSources(result: CachedTransform & object, filename: string, sou
  */
 function withSourceMap(code: string, map: object | null, filename: string, source: string, mapFile: string | undefined): string {
   if (!map) return code;
-  if (/^\s*\/\/[#@] sourceMappingURL=/m.test(source)) return code;
+  if (source.includes('sourceMappingURL=') && /^\s*\/\/[#@] sourceMappingURL=/m.test(source)) return code;
   // Node reads a map file only through a URL without a scheme (a path relative to the file), not a
   // file: URL; on another Windows drive there is no relative path, so the map goes inline.
-  const path = mapFile === undefined ? undefined : relative(dirname(filename), mapFile);
+  const path = mapFile === undefined ? undefined : relativePath(filename, mapFile);
   const url =
     path !== undefined && !isAbsolute(path)
       ? encodeURI(path.split(sep).join('/'))
       : `data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
   return `${code}${code.endsWith('\n') ? '' : '\n'}//# sourceMappingURL=${url}\n`;
+}
+
+const relativeFolders = new Map<string, string>();
+
+/** `relative(dirname(from), to)`, its folders' part computed once per pair of folders (a start-up has few). */
+function relativePath(from: string, to: string): string {
+  const fromFolder = dirname(from);
+  const toFolder = dirname(to);
+  const pair = `${fromFolder}\0${toFolder}`;
+  let folder = relativeFolders.get(pair);
+  if (folder === undefined) relativeFolders.set(pair, (folder = relative(fromFolder, toFolder)));
+  if (isAbsolute(folder)) return to; // another Windows drive: there is no relative path
+  return folder === '' ? basename(to) : `${folder}${sep}${basename(to)}`;
 }
 
 /** Shaped like Node's own syntax errors: location, code frame, message, the user's file as the frame. */

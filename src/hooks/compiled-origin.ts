@@ -3,21 +3,39 @@
 // (named by its sourceMappingURL comment, or beside it with the same name); read back with the original sources' text, it lets the instrumenter find the markers a
 // compiler dropped and show the original lines (src/instrument/original-source.ts). Kept light: the
 // require hook asks `needsCompile` of every file before the compiler is loaded.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isTypeScriptFile, mayContainMarkers } from '../instrument/file-kinds';
+import { isTypeScriptFile, mayContainMarkers, mentionsProfile } from '../instrument/file-kinds';
 import type { OriginalSources } from '../instrument/original-source';
 import { isIncluded } from './included-files';
 
 const SOURCE_MAP_URL = /^[ \t]*\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*$/gm;
 const BOM = /^\uFEFF/;
 
-/** Must the hooks compile this code: TypeScript, a marker, MEMPROF_INCLUDE, or an original source with a marker? */
+/**
+ * May the hooks have to compile this code: TypeScript, MEMPROF_INCLUDE, code that says "profile", or
+ * an original source with a marker? Code that only says "profile" is settled by compileForHook, which
+ * asks the transform cache before scanning for markers (a warm start-up scans nothing).
+ */
 export function needsCompile(code: string, filename: string): boolean {
-  if (isTypeScriptFile(filename) || mayContainMarkers(code) || isIncluded(filename)) return true;
-  if (!code.includes('sourceMappingURL=') && !existsSync(`${filename}.map`)) return false;
+  if (isTypeScriptFile(filename) || mentionsProfile(code) || isIncluded(filename)) return true;
+  if (!mayHaveSourceMap(code, filename)) return false;
   return compiledOrigin(code, filename)?.contents.some((content) => content !== null && mayContainMarkers(content)) ?? false;
+}
+
+/** A sourceMappingURL comment, or a `.map` beside the file: then the code may have been compiled from other sources. */
+export function mayHaveSourceMap(code: string, filename: string): boolean {
+  return code.includes('sourceMappingURL=') || isFile(`${filename}.map`);
+}
+
+/** Asked without the exception existsSync makes inside for a missing file (most files have no .map). */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -60,7 +78,7 @@ function readOrigin(code: string, filename: string): OriginalSources | undefined
   // Without a sourceMappingURL comment, a `.map` beside the file (esbuild's `sourcemap: 'external'`).
   let mapFile = url ? filename : `${filename}.map`;
   // Asking first is cheaper than the exception of reading a file that is not there (most files).
-  if (!url && !existsSync(mapFile)) return undefined;
+  if (!url && !isFile(mapFile)) return undefined;
   try {
     if (url?.startsWith('data:')) {
       map = JSON.parse(dataUrlText(url)) as RawSourceMap;

@@ -62,11 +62,12 @@ export function installRequireHook(runtime: string): () => void {
 
   let active = true;
   const compile = Module.prototype._compile;
+  let compileForHook: typeof import('./compile').compileForHook | undefined;
   /** What the module runs instead of `content`: returns before the module's code starts. */
   const transform = (content: string, filename: unknown, format: unknown): string => {
     // Most files need nothing: decide that before loading the compiler at all.
     if (!active || !wanted(filename) || !needsCompile(content, filename)) return content;
-    const { compileForHook } = require('./compile') as typeof import('./compile');
+    compileForHook ??= (require('./compile') as typeof import('./compile')).compileForHook;
     return compileForHook(content, filename, moduleKindOf(filename, format), runtime);
   };
   const hooked = makeHook(compile, transform, primordials.ReflectApply);

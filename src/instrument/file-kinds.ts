@@ -9,12 +9,22 @@ export function isTypeScriptFile(filename: string): boolean {
   return TYPESCRIPT_FILE.test(filename) && !filename.endsWith('.d.ts');
 }
 
+/** Does the text say "profile" at all? Most files do not, and then have nothing to instrument. */
+export function mentionsProfile(source: string): boolean {
+  return source.includes('profile') && MARKER_WORD.test(source);
+}
+
+let lastScanned: { source: string; found: boolean } | undefined;
+
 /**
  * A file that never says "profile" has nothing to instrument (most files: one regular expression
  * decides); one that does is scanned for a marker in code or an `@profile` comment (marker-scan.ts).
+ * The hooks and the instrumenter ask of the same text in turn: the last answer is kept.
  */
 export function mayContainMarkers(source: string): boolean {
-  return MARKER_WORD.test(source) && hasMarkerSyntax(source);
+  if (!mentionsProfile(source)) return false;
+  if (lastScanned?.source !== source) lastScanned = { source, found: hasMarkerSyntax(source) };
+  return lastScanned.found;
 }
 
 /** TypeScript always needs compiling; JavaScript only when it may mark functions. */

@@ -7,19 +7,27 @@ const { fsReadFileSync, RegExpPrototypeSymbolReplace, RegExpPrototypeSymbolSplit
 const LINE_BREAK = /\r?\n/;
 const TAB = /\t/g;
 
+/** Each file's text as the hook handed it over, split into lines only when a table first reads it. */
+const texts = new SafeMap<string, string>();
 const sources = new SafeMap<string, string[]>();
 
 export function rememberSource(file: string, source: string): void {
-  sources.set(file, RegExpPrototypeSymbolSplit(LINE_BREAK, source));
+  texts.set(file, source);
+  sources.delete(file);
 }
 
 export function sourceLine(file: string, line: number): string {
   let lines = sources.get(file);
   if (!lines) {
-    try {
-      lines = RegExpPrototypeSymbolSplit(LINE_BREAK, fsReadFileSync(file, 'utf8'));
-    } catch {
-      lines = [];
+    const text = texts.get(file);
+    if (text !== undefined) {
+      lines = RegExpPrototypeSymbolSplit(LINE_BREAK, text);
+    } else {
+      try {
+        lines = RegExpPrototypeSymbolSplit(LINE_BREAK, fsReadFileSync(file, 'utf8'));
+      } catch {
+        lines = [];
+      }
     }
     sources.set(file, lines);
   }
