@@ -102,6 +102,24 @@ test('the sampler allocates nothing of its own, in the first (interpreted) call 
   }
 });
 
+test('a call that allocates nothing reports a net of exactly 0 once optimised: memprof adds nothing per call', () => {
+  const run = runNode(join(FIXTURES, 'line-profile/per-call-cost.js'), {
+    nodeArgs: ['--expose-gc'],
+    tablesToFile: true,
+    env: { MEMPROF_FORMAT: 'json', MEMPROF_MAX_TABLES: 'all' },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const nets = run.tables.trim().split('\n').map((line) => (JSON.parse(line) as { netBytes: number }).netBytes);
+  assert.equal(nets.length, 40);
+  // The first calls carry V8 compiling the function (tens to hundreds of KiB); from the 11th on, an
+  // idle machine shows 0 in every call, a loaded one now and then a code object. A fixed allocation
+  // of memprof's would be the same few hundred bytes in every call (152 B was: a stack of running
+  // calls emptied to length 0 gives back its backing store, and the next push makes a new one).
+  const later = nets.slice(10);
+  const zeros = later.filter((net) => net === 0).length;
+  assert.ok(zeros >= later.length / 2, `nets of calls 11-40: ${later.join(' ')}`);
+});
+
 test("a caller's line is charged its profiled callee's allocation and none of memprof's bookkeeping", () => {
   const run = runNode(join(FIXTURES, 'line-profile/nested.js'));
   assert.equal(run.status, 0, run.stderr);

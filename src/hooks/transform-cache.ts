@@ -59,7 +59,9 @@ interface Entry {
 const hashOnce = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
 
 export function cacheKey(source: string, filename: string, options: object): string {
-  const text = `${compilerFingerprint()}\0${ENTRY_FORMAT}\0${filename}\0${JSON.stringify(options)}\0${source}`;
+  // MEMPROF_SAMPLE_ALL=1 is read by the instrumenter itself (sampling.ts): it shapes the code too.
+  const sampleAll = process.env.MEMPROF_SAMPLE_ALL === '1' ? 'sample-all' : '';
+  const text = `${compilerFingerprint()}\0${ENTRY_FORMAT}\0${sampleAll}\0${filename}\0${JSON.stringify(options)}\0${source}`;
   return hashOnce ? hashOnce('sha256', text) : createHash('sha256').update(text).digest('hex');
 }
 

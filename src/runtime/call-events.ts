@@ -69,7 +69,17 @@ interface SharedState {
   /** Names of subscribers installed once per process (see reporters/defaults.ts). */
   installed: string[];
   /** Calls whose code is running now, innermost last (see callRunning/callPaused). */
-  runningCalls: CallStart[];
+  running: RunningCalls;
+}
+
+/**
+ * A stack whose array never shrinks: slots past `count` are cleared, not cut off. An array emptied by
+ * `length = 0` gives back its backing store, and the next push allocates a new one (152 bytes) inside
+ * the user's call, between its entry sample and its first line.
+ */
+interface RunningCalls {
+  calls: Array<CallStart | undefined>;
+  count: number;
 }
 
 const STATE_KEY = Symbol.for('memprof.call-events');
@@ -77,11 +87,11 @@ const state: SharedState = ((globalThis as Record<symbol, SharedState | undefine
   listeners: [],
   nextId: 1,
   installed: [],
-  runningCalls: [],
+  running: { calls: [], count: 0 },
 });
 // A state left by an older copy of memprof may lack the newer fields.
 state.installed ??= [];
-state.runningCalls ??= [];
+state.running ??= { calls: [], count: 0 };
 const listeners = state.listeners;
 
 /** Subscribes to the runtime's events; returns the unsubscribe function. */
@@ -116,8 +126,8 @@ function each<K extends keyof CallListener>(method: K, call: (listener: CallList
 }
 
 export function callStarted(functionName: string, file: string, line: number): CallStart {
-  const running = state.runningCalls;
-  const caller = running.length > 0 ? running[running.length - 1] : undefined;
+  const running = state.running;
+  const caller = running.count > 0 ? running.calls[running.count - 1] : undefined;
   const call: CallStart = {
     id: state.nextId++,
     functionName,
@@ -133,19 +143,21 @@ export function callStarted(functionName: string, file: string, line: number): C
 
 /** The call's code runs now (it started, or resumed after an await or yield). */
 export function callRunning(call: CallStart): void {
-  append(state.runningCalls, call);
+  const running = state.running;
+  running.calls[running.count++] = call;
 }
 
 /** The call's code stopped running (it suspended, or ended). */
 export function callPaused(call: CallStart): void {
-  const running = state.runningCalls;
-  if (running.length > 0 && running[running.length - 1] === call) {
-    running.length--;
-    return;
-  }
-  // Out of order (a generator closed by its consumer, a block ended elsewhere): take it out wherever it is.
-  const index = ArrayPrototypeIndexOf(running, call);
-  if (index >= 0) ArrayPrototypeSplice(running, index, 1);
+  const running = state.running;
+  const calls = running.calls;
+  // Innermost first; out of order (a generator closed by its consumer, a block ended elsewhere) it
+  // is taken out wherever it is, the calls above it moving down.
+  let index = running.count - 1;
+  while (index >= 0 && calls[index] !== call) index--;
+  if (index < 0) return;
+  for (; index < running.count - 1; index++) calls[index] = calls[index + 1];
+  calls[--running.count] = undefined;
 }
 
 export function callEnded(call: CallStart, result: CallResult, options: ResolvedOptions | null): void {

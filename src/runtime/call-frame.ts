@@ -35,6 +35,13 @@ let runningFrame: CallFrame | undefined;
 /** The calls of one function that are running right now, innermost first (see `below`). */
 export interface RunningCalls {
   running: CallFrame | undefined;
+  /**
+   * The function's list of lines ticked since the last sample (see tick()), made at its first tick
+   * and kept: made per call, it would be memprof's allocation inside every call's figures (its net).
+   * One list serves every call of the function: only statements that call nothing are ticked, so a
+   * call's next sample always comes before another call's first tick.
+   */
+  ticked?: number[];
 }
 
 export class CallFrame {
@@ -149,10 +156,14 @@ export class CallFrame {
     this.stats[slot + OCCURRENCES] += 1;
     let ticked = this.ticked;
     if (!ticked) {
-      beginOwnWork();
-      // Slots ticked since the last sample, then one flag per line: each is listed once.
-      ticked = this.ticked = zeros(this.stats.length / SLOTS * 2);
-      endOwnWork();
+      ticked = this.calls.ticked;
+      if (!ticked) {
+        beginOwnWork();
+        // Slots ticked since the last sample, then one flag per line: each is listed once.
+        ticked = this.calls.ticked = zeros(this.stats.length / SLOTS * 2);
+        endOwnWork();
+      }
+      this.ticked = ticked;
     }
     const lines = this.stats.length / SLOTS;
     const flag = lines + slot / SLOTS;

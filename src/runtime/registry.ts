@@ -18,6 +18,8 @@ export class ProfiledFunction {
   private options: ResolvedOptions | undefined;
   /** The innermost call of this function running right now (see CallFrame's stack of calls). */
   running: CallFrame | undefined = undefined;
+  /** Lines ticked since the last sample, shared by this function's calls (see RunningCalls). */
+  ticked: number[] | undefined = undefined;
 
   constructor(
     readonly file: string,
