@@ -11,6 +11,8 @@ const { join } = require('node:path');
 const { METRICS } = require(join(__dirname, '..', '..', 'dist', 'src', 'runtime', 'metrics.js'));
 
 // Tables go to this sink; the benchmark reads the last one of each function (6 decimals ~ bytes).
+// Every call prints its own (maxTables: Infinity): by default the 21st and later calls are summed
+// into a table at exit, and the sink would still hold the 20th call's.
 const last = { allocate: '', spin: '' };
 const sink = (name) => ({ write: (text) => void (last[name] = text) });
 
@@ -23,7 +25,7 @@ const allocate = profile(
     const a = new Array(1e6).fill(1);
     return a.length + spare;
   },
-  { precision: 6, stream: sink('allocate') },
+  { precision: 6, stream: sink('allocate'), maxTables: Infinity },
 );
 
 const spin = profile(
@@ -35,7 +37,7 @@ const spin = profile(
     }
     return total;
   },
-  { precision: 6, stream: sink('spin') },
+  { precision: 6, stream: sink('spin'), maxTables: Infinity },
 );
 
 function plainAllocate(rounds) {
@@ -63,7 +65,8 @@ const MIB = 2 ** 20;
 function incrementBytes(table, snippet) {
   const row = table.split('\n').find((line) => line.includes(snippet));
   const match = row && /MiB\s+(-?[\d.]+) MiB/.exec(row);
-  return match ? Math.round(Number(match[1]) * MIB) : NaN;
+  if (!match) throw new Error(`no row for ${snippet} in the last table:\n${table}`);
+  return Math.round(Number(match[1]) * MIB);
 }
 
 function netBytes(table) {
