@@ -7,8 +7,16 @@ import * as fs from 'node:fs';
 const { closeSync, openSync, readSync } = fs;
 const rssOfProcess = process.memoryUsage.rss;
 
+let source: 'statm' | 'process.memoryUsage.rss' = 'process.memoryUsage.rss';
+
+/** Which reader the last openResidentSetReader() returned (tests, and anyone asking why rss is slow). */
+export function residentSetSource(): typeof source {
+  return source;
+}
+
 export function openResidentSetReader(): () => number {
   const fallback = () => rssOfProcess();
+  source = 'process.memoryUsage.rss';
   if (process.platform !== 'linux') return fallback;
   let fd: number;
   try {
@@ -40,13 +48,28 @@ export function openResidentSetReader(): () => number {
     closeSync(fd);
     return fallback;
   }
+  source = 'statm';
   return () => residentPages() * pageSize;
 }
 
-/** The page size that makes statm agree with Node's rss (both read the same kernel counter). */
-function detectPageSize(pages: number, rss: number): number {
-  for (const size of [4096, 16384, 65536, 8192]) {
-    if (Math.abs(pages * size - rss) < 64 * size) return size;
+/**
+ * The page size that makes statm agree with Node's rss. Both read the same kernel counter, but not at
+ * the same instant, and the kernel sums that counter lazily (per thread or per CPU, synced in batches
+ * of 64 pages or more): two reads microseconds apart differ by 100 KiB here, and by more with many
+ * threads. An absolute tolerance failed now and then, which silently sent every sample to the slow
+ * reader; page sizes are at least 2x apart, so the size closest in ratio is the right one.
+ */
+export function detectPageSize(pages: number, rss: number): number {
+  if (!(pages > 0) || !(rss > 0)) return 0;
+  let best = 0;
+  let bestError = Infinity;
+  for (const size of [4096, 8192, 16384, 65536]) {
+    const error = Math.abs(Math.log((pages * size) / rss));
+    if (error < bestError) {
+      best = size;
+      bestError = error;
+    }
   }
-  return 0;
+  // Within a third either way: further off, statm is not what it seems, and Node's reader is used.
+  return bestError < Math.log(4 / 3) ? best : 0;
 }
