@@ -76,13 +76,14 @@ function* plan(settings: Settings): Generator<void, LeakReport, IterationFigures
   const retained = new Float64Array(settings.iterations);
   const allocated = new Float64Array(settings.iterations);
   let exact = true;
-  // memprof's line figures come from the last measured call: in the watched ones, marking allocates.
-  let last: IterationFigures | undefined;
+  // Each line's allocation is its median over the measured calls (after warm-up, before the watched
+  // ones, in which marking allocates): one call alone may carry V8 compiling on a busy machine.
+  const measured: IterationFigures[] = [];
   if (!forceCollection()) throw new Error('memprof: findLeaks needs a way to force garbage collection; run node with --expose-gc');
   const start = hideOwnAllocations(() => readAbsolute(METRICS.heap));
   for (let iteration = 0; iteration < settings.iterations; iteration++) {
     const figures = yield;
-    if (iteration === settings.iterations - 1) last = figures;
+    if (iteration >= settings.warmup || iteration === settings.iterations - 1) measured.push(figures);
     allocated[iteration] = figures.allocatedBytes;
     exact &&= figures.exact;
     forceCollection();
@@ -105,11 +106,31 @@ function* plan(settings: Settings): Generator<void, LeakReport, IterationFigures
     note: null,
   };
   if (leaking && settings.explain) {
-    const explanation = yield* explainGrowth(growth, last!);
+    const explanation = yield* explainGrowth(growth, medianFigures(measured));
     report.lines = explanation.lines;
     report.note = explanation.note;
   }
   return report;
+}
+
+/** The measured calls' figures as one: each line's allocation, and the total, as their medians. */
+function medianFigures(calls: IterationFigures[]): IterationFigures {
+  const perLine = new Map<string, number[]>();
+  for (const call of calls) {
+    for (const [key, bytes] of call.lineAllocations) {
+      let values = perLine.get(key);
+      if (!values) perLine.set(key, (values = []));
+      values.push(bytes);
+    }
+  }
+  const lineAllocations = new Map<string, number>();
+  // A line a call did not reach allocated nothing in it.
+  for (const [key, values] of perLine) lineAllocations.set(key, median([...values, ...new Array<number>(calls.length - values.length).fill(0)]));
+  return {
+    allocatedBytes: median(calls.map((call) => call.allocatedBytes)),
+    exact: calls.every((call) => call.exact),
+    lineAllocations,
+  };
 }
 
 /** Runs the plan: synchronously while `fn` returns plain values, asynchronously once it returns a promise. */
