@@ -1,6 +1,6 @@
 // The closing summary of a run (ratios side by side with their range over the rounds, targets met or
 // missed) and the same numbers as a Markdown block for docs/benchmarks.md.
-import { between, bytes, duration, MIB, num, ratio } from './lib';
+import { addedDuration, between, bytes, duration, MIB, num, ratio } from './lib';
 import type { BenchResults } from './run';
 import { ratioOfMedians, type Spread } from './stats';
 
@@ -155,12 +155,12 @@ function lines(results: BenchResults): Line[] {
     ratioLine(
       'hot loop, heap: profiled / plain',
       heap.slowdown,
-      `target <= ${TARGETS.hotLoop}x: ${verdict(v.hotLoop)}; +${duration(heap.addedNsPerSample.median)} per sample (target <= ${TARGETS.heapSampleNs} ns: ${verdict(v.heapSampleNs)}), +${duration(heap.addedNsPerStatement.median)} per statement`,
+      `target <= ${TARGETS.hotLoop}x: ${verdict(v.hotLoop)}; ${addedDuration(heap.addedNsPerSample.median)} per sample (target <= ${TARGETS.heapSampleNs} ns: ${verdict(v.heapSampleNs)}), ${addedDuration(heap.addedNsPerStatement.median)} per statement`,
     ),
     ratioLine(
       'hot loop, rss: profiled / plain',
       rss.slowdown,
-      `+${duration(rss.addedNsPerSample.median)} per sample, +${duration(rss.addedNsPerStatement.median)} per statement`,
+      `${addedDuration(rss.addedNsPerSample.median)} per sample, ${addedDuration(rss.addedNsPerStatement.median)} per statement`,
     ),
   ];
   if ('skipped' in python) {
@@ -173,7 +173,7 @@ function lines(results: BenchResults): Line[] {
       ratioLine(
         'hot loop, Python memory_profiler: profiled / plain',
         python.slowdown,
-        `+${duration(python.addedNsPerSample.median)} per line event, +${duration(python.addedNsPerStatement.median)} per statement`,
+        `${addedDuration(python.addedNsPerSample.median)} per line event, ${addedDuration(python.addedNsPerStatement.median)} per statement`,
       ),
       ratioLine(
         'added time per sample: memory_profiler / memprof heap',
@@ -255,7 +255,7 @@ function lines(results: BenchResults): Line[] {
     },
     ...scaleLines(results, v),
     ...results.scale.map((entry) =>
-      ratioLine(`scale: ${entry.what}: profiled / plain`, entry.slowdown, `+${duration(entry.addedNsPerUnit.median)} per ${entry.unit}`),
+      ratioLine(`scale: ${entry.what}: profiled / plain`, entry.slowdown, `${addedDuration(entry.addedNsPerUnit.median)} per ${entry.unit}`),
     ),
   );
   return rows;

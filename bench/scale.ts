@@ -3,7 +3,7 @@
 // code, run under the hook, the two interleaved, CPU time: the ratio and the cost per unit.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchResult, between, duration, num, ratio, ROOT, runNode, temporaryDirectory } from './lib';
+import { addedDuration, benchResult, between, duration, num, ratio, ROOT, runNode, temporaryDirectory } from './lib';
 import { median, perRoundFigure, type Figure } from './stats';
 
 export interface ScaleCase {
@@ -91,7 +91,7 @@ export function describeScale(cases: readonly ScaleCase[]): string[] {
   for (const entry of cases) {
     lines.push(
       `  ${entry.what}: ${duration(entry.plainNs)} -> ${duration(entry.profiledNs)}, ${ratio(entry.slowdown.median)} (${between(entry.slowdown, ratio)}), ` +
-        `+${duration(entry.addedNsPerUnit.median)} per ${entry.unit}`,
+        `${addedDuration(entry.addedNsPerUnit.median)} per ${entry.unit}`,
     );
   }
   return lines;
