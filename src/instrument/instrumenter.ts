@@ -100,8 +100,8 @@ export function instrument(source: string, filename: string, options: Instrument
     inputSourceMap: false as never,
     comments: true,
     compact: false,
-    // JavaScript is printed in place (splice.ts), from the rewritten tree.
-    ast: !typescript,
+    // JavaScript is rewritten and printed above (printedJavaScript); here it only gets Babel's error.
+    ast: false,
     code: typescript,
     generatorOpts: { importAttributesKeyword: /\bassert\s*\{\s*type\s*:/.test(source) ? 'assert' : 'with' },
   };
@@ -117,16 +117,16 @@ export function instrument(source: string, filename: string, options: Instrument
     if (!output.code) throw new Error('Babel produced no output');
     return { code: output.code, map: (output.map as object | null) ?? null, functions: found.functions };
   }
-  // A JavaScript file that only mentions "profile" runs exactly as written.
-  if (found.functions.length === 0 || !found.rewritten || !output.ast) return null;
-  const printed = spliceInstrumented({ source, filename, ast: output.ast as t.File, ...found.rewritten }) ?? printedWhole(output.ast as t.File, source, filename);
-  return { code: printed.code, map: printed.map, functions: found.functions };
+  // JavaScript comes this far only when the direct parse failed, and the transform (the same parser
+  // options) then threw Babel's error with its code frame; or with profiling off: nothing to do.
+  return null;
 }
 
 /** The parser options transformSync would use for this JavaScript file (see babelOptions below). */
 function javaScriptParserOptions(filename: string, options: InstrumentOptions, compiled: boolean): ParserOptions {
   return {
-    sourceType: options.moduleKind === 'esm' ? 'module' : 'script',
+    // Babel parses a .mjs file as a module whatever it is told (and so does Node).
+    sourceType: options.moduleKind === 'esm' || filename.endsWith('.mjs') ? 'module' : 'script',
     allowReturnOutsideFunction: options.moduleKind === 'commonjs',
     allowNewTargetOutsideFunction: options.moduleKind === 'commonjs',
     plugins: ['deprecatedImportAssert', ...(filename.endsWith('.jsx') && !compiled ? (['jsx'] as const) : [])],
