@@ -17,11 +17,6 @@ import { isIncluded } from './included-files';
 
 let cache: TransformCache | undefined | null = null;
 
-function cacheOpen(): boolean {
-  if (cache === null) cache = openTransformCache();
-  return cache !== undefined;
-}
-
 /** Babel is loaded only when a file actually has to be compiled (not on cache hits). */
 function instrument(...args: Parameters<typeof instrumentFunction>): ReturnType<typeof instrumentFunction> {
   return (require('../instrument/instrumenter') as typeof import('../instrument/instrumenter')).instrument(...args);
@@ -89,8 +84,7 @@ export function compileForHook(
   const javascript = !isTypeScriptFile(filename) || compiledByAnotherLoader(source, filename);
   const original = javascript && mayHaveSourceMap(source, filename) ? compiledOrigin(source, filename) : undefined;
   const profileAll = isIncluded(filename);
-  // Without the cache there is no answer to ask first: the marker scan decides at once.
-  if (javascript && !original && !profileAll && !cacheOpen() && !mayContainMarkers(source)) return source;
+  // JavaScript that only says "profile" is settled in cachedInstrument: the cache first, then the marker scan.
   const options: InstrumentOptions = {
     runtime,
     moduleKind,
