@@ -13,7 +13,7 @@ import { parseDat, type DatFile } from '../src/record/dat';
 import { buildPlotData, functionLabel, type PlotData } from '../src/plot/model';
 import { renderSvg, type ViewOptions } from '../src/plot/render';
 import { escapeXml, formatSeconds } from '../src/plot/svg/format';
-import { leastSquares } from '../src/plot/svg/series';
+import { leastSquares } from '../src/shared/statistics';
 import { elide, textWidth } from '../src/plot/svg/text-metrics';
 import { htmlPage, scriptJson } from '../src/plot/html';
 import { decodePageData } from '../src/plot/page-data';

@@ -4,7 +4,8 @@
 // with --allocations, the same for the flame graphs of the recordings'
 // heap profiles (src/plot/allocations). Known errors are one line on stderr and a non-zero exit (usage
 // errors propagate: exit 2 with the hint).
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { writeWholeFile } from '../shared/whole-file';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Io } from './command';
 import { CliError, UsageError } from './errors';
@@ -89,7 +90,7 @@ function writeOutput(target: string, render: () => string | Buffer, io: Io): num
   }
   const path = isAbsolute(target) ? target : join(io.cwd, target);
   try {
-    writeFileSync(path, bytes);
+    writeWholeFile(path, bytes);
   } catch (error) {
     io.stderr.write(`memprof: cannot write ${target}: ${why(error, path)}\n`);
     return 1;

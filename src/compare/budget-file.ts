@@ -13,8 +13,9 @@
 //
 // Paths are relative to the budget file. A scenario is a file exporting a function (run `runs` times,
 // medians compared) or a results file of collect() or --json results (each run in it is one sample).
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeWholeFile } from '../shared/whole-file';
+import { dirname, resolve } from 'node:path';
 import { parseBytes } from '../shared/bytes';
 import type { FunctionFigures, MetricKey } from './figures';
 
@@ -167,12 +168,9 @@ export function writeBudget(budget: Budget, measured: ReadonlyMap<string, Readon
   const section: Record<string, Record<string, FunctionFigures>> = {};
   for (const [scenario, functions] of measured) section[scenario] = Object.fromEntries(functions);
   const text = `${JSON.stringify({ ...budget.raw, budget: section }, null, 2)}\n`;
-  const temporary = join(dirname(budget.path), `.${basename(budget.path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, budget.path);
+    writeWholeFile(budget.path, text);
   } catch (error) {
-    rmSync(temporary, { force: true });
     throw new BudgetError(`cannot write ${budget.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }

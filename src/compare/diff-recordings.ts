@@ -2,6 +2,7 @@
 // the duration, the memory's trend (a least-squares slope, as `memprof plot --slope` draws it), and
 // per profiled function its calls, their time and what memory did across them, the largest change first.
 import type { DatFile, FuncRecord, MemSample } from '../record/dat';
+import { leastSquares } from '../shared/statistics';
 import { formatTable } from './table';
 
 interface Overview {
@@ -20,18 +21,9 @@ interface FunctionTimes {
   highestMiB: number;
 }
 
-/** Least-squares slope of memory against time, MiB per second (0 for fewer than two samples). */
+/** Least-squares slope of memory against time, MiB per second (0 for fewer than two samples), as the plot's. */
 export function slopeOf(samples: readonly MemSample[]): number {
-  if (samples.length < 2) return 0;
-  const meanT = samples.reduce((sum, sample) => sum + sample.time, 0) / samples.length;
-  const meanM = samples.reduce((sum, sample) => sum + sample.mib, 0) / samples.length;
-  let covariance = 0;
-  let variance = 0;
-  for (const sample of samples) {
-    covariance += (sample.time - meanT) * (sample.mib - meanM);
-    variance += (sample.time - meanT) ** 2;
-  }
-  return variance > 0 ? covariance / variance : 0;
+  return leastSquares(samples.map((sample) => sample.time), samples.map((sample) => sample.mib))?.slope ?? 0;
 }
 
 function overview(file: DatFile): Overview {

@@ -1,6 +1,8 @@
 // Per function, what a comparison compares: what it allocated, left alive and peaked at, in one run
 // (its calls summed; the peak is the highest), and the medians over several runs.
 
+import { median } from '../shared/statistics';
+
 export interface FunctionFigures {
   allocatedBytes: number;
   /** Null when not measured (the `retained` option was off). */
@@ -13,12 +15,6 @@ export const WHOLE_CALL = '(whole call)';
 
 export const METRICS = ['allocatedBytes', 'retainedBytes', 'peakBytes'] as const;
 export type MetricKey = (typeof METRICS)[number];
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** Medians over runs of each function's figures (a function missing from a run is left out of that run). */
 export function medians(runs: ReadonlyArray<ReadonlyMap<string, FunctionFigures>>): Map<string, FunctionFigures> {

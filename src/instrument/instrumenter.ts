@@ -78,15 +78,14 @@ export function instrument(source: string, filename: string, options: Instrument
     babelrc: false,
     configFile: false,
     sourceType: typescript ? 'unambiguous' : options.moduleKind === 'esm' ? 'module' : 'script',
-    parserOpts: {
-      // CommonJS code runs inside a function, so top-level `return` and `new.target` are legal there.
-      allowReturnOutsideFunction: options.moduleKind === 'commonjs',
-      allowNewTargetOutsideFunction: options.moduleKind === 'commonjs',
-      // Only syntax Node itself runs (JavaScript is not compiled, so no decorators): import
-      // attributes in both spellings Node 20 accepts (`with`, and the older `assert`); JSX where the
-      // file is meant to hold it.
-      plugins: ['deprecatedImportAssert', ...((filename.endsWith('.jsx') && !original) || (filename.endsWith('.tsx') && typescript) ? (['jsx'] as const) : [])],
-    },
+    // JavaScript comes here only to have its parse error reported: with the options it was parsed with.
+    parserOpts: typescript
+      ? {
+          allowReturnOutsideFunction: options.moduleKind === 'commonjs',
+          allowNewTargetOutsideFunction: options.moduleKind === 'commonjs',
+          plugins: ['deprecatedImportAssert', ...(filename.endsWith('.tsx') ? (['jsx'] as const) : [])],
+        }
+      : javaScriptParserOptions(filename, options, Boolean(original)),
     plugins,
     presets: typescript
       ? [[require.resolve('@babel/preset-typescript'), { allowDeclareFields: true, isTSX: filename.endsWith('.tsx'), allExtensions: true, ...jsxPragmas(options.jsx) }]]
@@ -122,7 +121,12 @@ export function instrument(source: string, filename: string, options: Instrument
   return null;
 }
 
-/** The parser options transformSync would use for this JavaScript file (see babelOptions below). */
+/**
+ * How JavaScript is parsed. CommonJS code runs inside a function, so top-level `return` and
+ * `new.target` are legal there. Only syntax Node itself runs (JavaScript is not compiled, so no
+ * decorators): import attributes in both spellings Node 20 accepts (`with`, and the older `assert`);
+ * JSX where the file is meant to hold it.
+ */
 function javaScriptParserOptions(filename: string, options: InstrumentOptions, compiled: boolean): ParserOptions {
   return {
     // Babel parses a .mjs file as a module whatever it is told (and so does Node).

@@ -57,7 +57,8 @@ var cache = {};
 function resolve(from, request) {
   var parts = from.split('/').slice(0, -1);
   request.split('/').forEach(function (part) {
-    if (part === '..') parts.pop();
+    // Above the page's own folder (../shared/...) the '..' stays, as posix.join keeps it for the ids.
+    if (part === '..') parts.length > 0 && parts[parts.length - 1] !== '..' ? parts.pop() : parts.push(part);
     else if (part !== '.') parts.push(part);
   });
   return parts.join('/');

@@ -7,7 +7,8 @@ import { fitGrowth, theilSenSlope, trendConfidence, normalCdf } from '../../src/
 import { keptLines, allocatingFunctions, type KeptLine } from '../../src/api/leaks/attribution';
 import type { AllocationSample, CallFrame } from '../../src/api/leaks/allocation-samples';
 import type { LineMarks } from '../../src/api/leaks/line-marks';
-import { leakingLines, coverageNote, median } from '../../src/api/leaks/leak-lines';
+import { leakingLines, coverageNote } from '../../src/api/leaks/leak-lines';
+import { median } from '../../src/shared/statistics';
 import { HeapGraph } from '../../src/api/leaks/heap-graph';
 import { RetainerTree, describeRetainers, heldByVariable, type RetainerStep } from '../../src/api/leaks/retainer-path';
 import { ScriptCatalog } from '../../src/api/leaks/scripts';

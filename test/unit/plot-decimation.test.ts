@@ -11,7 +11,7 @@ import { assignRows } from '../../src/plot/flame-rows';
 import { buildPlotData, type CallData, type PlotData } from '../../src/plot/model';
 import { decodeColumn, decodePageData, encodeColumn, encodePageData } from '../../src/plot/page-data';
 import { renderSvg } from '../../src/plot/render';
-import { leastSquares } from '../../src/plot/svg/series';
+import { leastSquares } from '../../src/shared/statistics';
 import { recordingOf } from '../../src/plot/recording';
 import { formatMiB } from '../../src/plot/svg/format';
 

@@ -10,7 +10,8 @@ import { formatSeconds } from '../../src/plot/svg/format';
 import { layOut } from '../../src/plot/svg/layout';
 import { drawLegend, durationText } from '../../src/plot/svg/legend';
 import { makeScales } from '../../src/plot/svg/scales';
-import { decimate, drawSeries, leastSquares, type Peak } from '../../src/plot/svg/series';
+import { decimate, drawSeries, type Peak } from '../../src/plot/svg/series';
+import { leastSquares } from '../../src/shared/statistics';
 import { ELLIPSIS, textWidth } from '../../src/plot/svg/text-metrics';
 import { resolveView, shownMemory, visibleRange, type ViewOptions } from '../../src/plot/svg/view';
 

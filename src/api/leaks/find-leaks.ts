@@ -10,7 +10,7 @@ import { isThenable } from '../../shared/thenable';
 import { parseBytes } from '../../shared/bytes';
 import { explainGrowth, WATCHED_ITERATIONS, type IterationFigures } from './explain';
 import { fitGrowth } from './growth';
-import { median } from './leak-lines';
+import { median } from '../../shared/statistics';
 import type { LeakReport } from './leak-report';
 
 export interface FindLeaksOptions {

@@ -4,6 +4,8 @@
 // move. How sure the growth is comes from the Mann–Kendall trend test over the same points: the
 // probability that the readings rise with the iteration count rather than in random order.
 
+import { median } from '../../shared/statistics';
+
 export interface Growth {
   /** Theil–Sen slope over the points after warm-up, in bytes per iteration. */
   bytesPerIteration: number;
@@ -11,13 +13,6 @@ export interface Growth {
   recentBytesPerIteration: number;
   /** One-sided Mann–Kendall confidence (0 to 1) that the points increase with the iteration count. */
   confidence: number;
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Theil–Sen slope of `values` against their index: the median of all pairwise slopes. */

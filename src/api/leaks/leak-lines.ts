@@ -1,6 +1,7 @@
 // From what each line kept in the watched iterations to the report's lines: a line that leaks keeps
 // memory from every iteration that has outlived a later one, about as much each time (an array it
 // pushes onto grows now and then, on top); what V8 compiles now and then while a function runs does not.
+import { median } from '../../shared/statistics';
 import { sourceLine } from '../../shared/source-lines';
 import type { KeptLine } from './attribution';
 import type { Growth } from './growth';
@@ -12,13 +13,6 @@ export interface IterationFigures {
   allocatedBytes: number;
   exact: boolean;
   lineAllocations: Map<string, number>;
-}
-
-export function median(values: ArrayLike<number>): number {
-  const sorted = Array.from(values).sort((a, b) => a - b);
-  if (sorted.length === 0) return 0;
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /**

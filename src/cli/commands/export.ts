@@ -1,7 +1,7 @@
 // `memprof export --pprof <file.pb.gz> [<index|recording|folder|profile>...]`: the heap profiles of
 // recordings (memprof run --heap-sampling) and memprof's line data (--lines, MEMPROF_FORMAT=json
 // output) as one gzipped pprof profile, for `go tool pprof` and continuous-profiling backends.
-import { writeFileSync } from 'node:fs';
+import { writeWholeFile } from '../../shared/whole-file';
 import { isAbsolute, join } from 'node:path';
 import { readCallDocuments, sumLines, type LineAllocation } from '../../allocations/line-data';
 import { encodePprof } from '../../allocations/pprof';
@@ -43,7 +43,7 @@ call, or a JSON array of them) is added as line locations, sample type line_allo
       throw error;
     }
     try {
-      writeFileSync(at(output), content);
+      writeWholeFile(at(output), content);
     } catch (error) {
       throw new CliError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 1);
     }

@@ -1,21 +1,19 @@
 // `memprof report --html [-o file] <results.json>...`: an annotated-source page from the line data of
 // one or more runs (MEMPROF_FORMAT=json output, `memprof --json -o`, or collect() results saved as JSON),
 // merged, from any number of processes.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeWholeFile } from '../../shared/whole-file';
+import { resolve } from 'node:path';
 import { annotate, AnnotationError, callReportsIn } from '../../annotate/model';
 import { annotatedSourcePage } from '../../annotate/page';
 import { HELP_OPTION, type Command } from '../command';
 import { CliError, UsageError } from '../errors';
 
-/** Writes a temporary file beside `path` and renames it: a full disk never leaves a truncated page. */
+/** The page, whole or not at all (a full disk never leaves a truncated one). */
 function writeAtomically(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
+    writeWholeFile(path, text);
   } catch (error) {
-    rmSync(temporary, { force: true });
     throw new CliError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 1);
   }
 }

@@ -4,6 +4,7 @@
 // decimated is drawn from the points it kept (each time bucket's first, lowest, highest and last
 // sample): its peak is exact, and its slope is fitted to the buckets' means, weighted by their
 // samples, as it would be to all the samples.
+import { leastSquares } from '../../shared/statistics';
 import type { SeriesData } from '../model';
 import { formatMiB, px, textElement } from './format';
 import type { Box } from './layout';
@@ -25,35 +26,6 @@ export interface DrawnSeries {
   /** By series id, for the legend: the peak in the window, and the slope (with slopes on). */
   peaks: Map<number, Peak>;
   slopes: Map<number, number>;
-}
-
-/**
- * Least-squares line m = a + b t, each point counted `weights[i]` times (once without weights);
- * undefined with fewer than two points or distinct times.
- */
-export function leastSquares(t: readonly number[], m: readonly number[], weights?: readonly number[]): { slope: number; intercept: number } | undefined {
-  if (t.length < 2) return undefined;
-  let n = 0;
-  let st = 0;
-  let sm = 0;
-  for (let i = 0; i < t.length; i++) {
-    const w = weights ? weights[i] : 1;
-    n += w;
-    st += w * t[i];
-    sm += w * m[i];
-  }
-  const mt = st / n;
-  const mm = sm / n;
-  let stt = 0;
-  let stm = 0;
-  for (let i = 0; i < t.length; i++) {
-    const w = weights ? weights[i] : 1;
-    stt += w * (t[i] - mt) ** 2;
-    stm += w * (t[i] - mt) * (m[i] - mm);
-  }
-  if (!(stt > 0)) return undefined;
-  const slope = stm / stt;
-  return { slope, intercept: mm - slope * mt };
 }
 
 /**
