@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Profile } from 'pprof-format';
@@ -108,6 +108,14 @@ test('a family of processes and threads: one profile each, frames named, source-
     assert.match(picture, />buildInMain</);
     assert.doesNotMatch(picture, />pushBox</, "shelf's frames are folded into one box");
     assert.match(picture, />shelf</);
+    // A profile file on its own: the page beside it, named after it (not in the folder above).
+    const loose = tempDir();
+    const [profile] = readdirSync(join(dir, 'family.heapprofiles')).filter((name) => name.endsWith('.heapprofile'));
+    copyFileSync(join(dir, 'family.heapprofiles', profile), join(loose, profile));
+    const alone = memprof(['plot', '--allocations', profile], loose);
+    assert.equal(alone.status, 0, alone.stderr);
+    assert.equal(alone.stdout, `${profile.replace(/\.heapprofile$/, '')}-allocations.html\n`);
+    assert.ok(existsSync(join(loose, alone.stdout.trim())));
     const png = memprof(['plot', '--allocations', join(dir, 'family.heapprofiles'), '--inverted', '-o', 'family.png'], dir);
     assert.equal(png.status, 0, png.stderr);
     const size = pngSize(readFileSync(join(dir, 'family.png')));

@@ -125,6 +125,14 @@ test('an async function is awaited at each call: the push after its await is fou
   assertAbout100KiB(lineAt(found, 'responses.push(new Array').bytesPerIteration, 'the push after the await');
 });
 
+test('an ES module with a top-level await is imported, not required, and its leak found', () => {
+  const run = memprof('leaks', 'fixtures/leaks/top-level-await.mjs', '--json', '--iterations', '12');
+  assert.equal(run.status, 1, run.stderr);
+  const found = JSON.parse(run.stdout) as LeakReport;
+  assert.equal(found.leaking, true);
+  assertAbout100KiB(found.bytesPerIteration, 'the module-level push');
+});
+
 test('--threshold: a leak below it is no leak', () => {
   const { report: found, status } = report('pushChunk', '--threshold', '1 MiB');
   assert.equal(status, 0);

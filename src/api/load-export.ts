@@ -11,7 +11,9 @@ async function load(file: string): Promise<unknown> {
   try {
     return require(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw error;
+    // An ES module: require() refuses it (Node 20), or takes it but not its top-level await (20.19+).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw error;
     return import(pathToFileURL(file).href);
   }
 }

@@ -113,9 +113,13 @@ function plotAllocations(positionals: string[], values: Record<string, string | 
   const names = profiles.map((profile) => profile.path);
   const data = buildAllocationData(profiles, (values.title as string | undefined) ?? '');
   const view = { fold: values['fold-packages'] === true, inverted: values.inverted === true };
-  // Default: beside the (first) recording, mprofile_<stamp>-allocations.html.
+  // Default: beside the (first) recording, mprofile_<stamp>-allocations.html; beside a profile file
+  // given on its own, <its name>-allocations.html.
   const folder = dirname(names[0]);
-  const target = output ?? displayPath(join(dirname(folder), `${basename(folder).replace(/\.heapprofiles$/, '')}-allocations.html`), io.cwd);
+  const beside = folder.endsWith('.heapprofiles')
+    ? join(dirname(folder), `${basename(folder, '.heapprofiles')}-allocations.html`)
+    : join(folder, `${basename(names[0]).replace(/\.[^.]*$/, '')}-allocations.html`);
+  const target = output ?? displayPath(beside, io.cwd);
   return writeOutput(target, () => renderAllocationsAs(format, data, view), io);
 }
 

@@ -26,30 +26,31 @@ export function slopeOf(samples: readonly MemSample[]): number {
   return leastSquares(samples.map((sample) => sample.time), samples.map((sample) => sample.mib))?.slope ?? 0;
 }
 
+// Loops, not Math.max(...array): a recording of hours has more samples than a call can take arguments.
 function overview(file: DatFile): Overview {
-  const times = file.mem.map((sample) => sample.time);
-  return {
-    samples: file.mem.length,
-    seconds: times.length > 0 ? Math.max(...times) - Math.min(...times) : 0,
-    peakMiB: Math.max(0, ...file.mem.map((sample) => sample.mib)),
-    slope: slopeOf(file.mem),
-  };
+  let first = Infinity;
+  let last = -Infinity;
+  let peakMiB = 0;
+  for (const sample of file.mem) {
+    if (sample.time < first) first = sample.time;
+    if (sample.time > last) last = sample.time;
+    if (sample.mib > peakMiB) peakMiB = sample.mib;
+  }
+  return { samples: file.mem.length, seconds: file.mem.length > 0 ? last - first : 0, peakMiB, slope: slopeOf(file.mem) };
 }
 
 function functionTimes(funcs: readonly FuncRecord[]): Map<string, FunctionTimes> {
-  const byName = new Map<string, FuncRecord[]>();
-  for (const call of funcs) byName.set(call.name, [...(byName.get(call.name) ?? []), call]);
-  return new Map(
-    [...byName].map(([name, calls]) => [
-      name,
-      {
-        calls: calls.length,
-        seconds: calls.reduce((sum, call) => sum + Math.max(0, call.t1 - call.t0), 0),
-        changeMiB: calls.reduce((sum, call) => sum + (call.mem1 - call.mem0), 0) / calls.length,
-        highestMiB: Math.max(...calls.map((call) => Math.max(call.mem0, call.mem1))),
-      },
-    ]),
-  );
+  const byName = new Map<string, FunctionTimes>();
+  for (const call of funcs) {
+    let times = byName.get(call.name);
+    if (!times) byName.set(call.name, (times = { calls: 0, seconds: 0, changeMiB: 0, highestMiB: -Infinity }));
+    times.calls++;
+    times.seconds += Math.max(0, call.t1 - call.t0);
+    times.changeMiB += call.mem1 - call.mem0; // summed here, averaged below
+    times.highestMiB = Math.max(times.highestMiB, call.mem0, call.mem1);
+  }
+  for (const times of byName.values()) times.changeMiB /= times.calls;
+  return byName;
 }
 
 const signed = (value: number, digits: number, unit: string) => `${value > 0 ? '+' : ''}${value.toFixed(digits)}${unit}`;

@@ -4,7 +4,7 @@
 // warning); a file that does not parse fails as Node would fail on it.
 import type { instrument as instrumentFunction, InstrumentOptions, OriginalSources } from '../instrument/instrumenter';
 import { isTypeScriptFile, mayContainMarkers, SourceSyntaxError } from '../instrument/file-kinds';
-import { compiledByAnotherLoader, compiledOrigin, mayHaveSourceMap } from './compiled-origin';
+import { compiledByAnotherLoader, compiledOrigin, hasSourceMappingComment, mayHaveSourceMap } from './compiled-origin';
 import { compileFunction } from 'node:vm';
 import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -144,7 +144,7 @@ function rememberSources(result: CachedTransform & object, filename: string, sou
  */
 function withSourceMap(code: string, map: object | null, filename: string, source: string, mapFile: string | undefined): string {
   if (!map) return code;
-  if (source.includes('sourceMappingURL=') && /^\s*\/\/[#@] sourceMappingURL=/m.test(source)) return code;
+  if (hasSourceMappingComment(source)) return code;
   // Node reads a map file only through a URL without a scheme (a path relative to the file), not a
   // file: URL; on another Windows drive there is no relative path, so the map goes inline.
   const path = mapFile === undefined ? undefined : relativePath(filename, mapFile);

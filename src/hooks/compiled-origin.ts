@@ -11,6 +11,13 @@ import type { OriginalSources } from '../instrument/original-source';
 import { isIncluded } from './included-files';
 
 const SOURCE_MAP_URL = /^[ \t]*\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*$/gm;
+
+/** Does the code name a source map of its own (the comment as readOrigin reads it)? */
+export function hasSourceMappingComment(code: string): boolean {
+  if (!code.includes('sourceMappingURL=')) return false;
+  SOURCE_MAP_URL.lastIndex = 0;
+  return SOURCE_MAP_URL.test(code);
+}
 const BOM = /^\uFEFF/;
 
 /**

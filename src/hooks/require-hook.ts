@@ -31,10 +31,13 @@ function moduleKindOf(filename: string, format: unknown): ModuleKind {
   return filename.endsWith('.js') && packageTypeOf(filename) === 'module' ? 'esm' : 'commonjs';
 }
 
+/** A path inside a dependency, with either separator (Windows paths use backslashes). */
+const NODE_MODULES = /[\\/]node_modules[\\/]/;
+
 /** Dependencies are left alone unless MEMPROF_INCLUDE names them; memprof's own files always. */
 function wanted(filename: unknown): filename is string {
   if (typeof filename !== 'string' || isOwnFile(filename)) return false;
-  return !filename.includes('/node_modules/') || isIncluded(filename);
+  return !NODE_MODULES.test(filename) || isIncluded(filename);
 }
 
 /**

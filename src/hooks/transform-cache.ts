@@ -26,7 +26,13 @@ export function compilerFingerprint(): string {
   // compile.js shapes what is stored too (the source map's sources, how it is attached).
   compilerFiles.push(join(__dirname, '..', 'integrations', 'babel-plugin.js'), join(__dirname, 'compile.js'));
   for (const file of compilerFiles) hash.update(file.slice(file.lastIndexOf('dist'))).update(readFileSync(file));
-  hash.update(String((require('@babel/core/package.json') as { version: string }).version));
+  // The packages that parse, rewrite and print (JavaScript no longer goes through @babel/core alone).
+  for (const name of ['@babel/core', '@babel/parser', '@babel/traverse', '@babel/generator', '@babel/types', '@babel/preset-typescript']) {
+    hash.update(`${name}@${(require(`${name}/package.json`) as { version: string }).version}\0`);
+  }
+  // MEMPROF_SAMPLE_ALL=1 is read by the instrumenter itself (sampling.ts): it shapes the code, so
+  // every cache keyed by this fingerprint (the hooks', Jest's) must tell the two apart.
+  if (process.env.MEMPROF_SAMPLE_ALL === '1') hash.update('sample every statement');
   return (fingerprint = hash.digest('hex'));
 }
 
@@ -59,9 +65,7 @@ interface Entry {
 const hashOnce = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
 
 export function cacheKey(source: string, filename: string, options: object): string {
-  // MEMPROF_SAMPLE_ALL=1 is read by the instrumenter itself (sampling.ts): it shapes the code too.
-  const sampleAll = process.env.MEMPROF_SAMPLE_ALL === '1' ? 'sample-all' : '';
-  const text = `${compilerFingerprint()}\0${ENTRY_FORMAT}\0${sampleAll}\0${filename}\0${JSON.stringify(options)}\0${source}`;
+  const text = `${compilerFingerprint()}\0${ENTRY_FORMAT}\0${filename}\0${JSON.stringify(options)}\0${source}`;
   return hashOnce ? hashOnce('sha256', text) : createHash('sha256').update(text).digest('hex');
 }
 

@@ -182,3 +182,17 @@ test('diffRecordings: peak, slope, duration, and per function calls, time and me
     ].join('\n'),
   );
 });
+
+test('diffRecordings of hours of samples and tens of thousands of calls: no argument spread, no quadratic grouping', () => {
+  // 300,000 samples is 8 hours at -T 0.1: Math.max(...samples) threw RangeError (too many arguments).
+  const text = (scale: number) => {
+    const lines: string[] = [];
+    for (let index = 0; index < 300_000; index++) lines.push(`MEM ${((index % 1000) * scale).toFixed(6)} ${(index / 10).toFixed(4)}`);
+    for (let index = 0; index < 40_000; index++) lines.push(`FUNC handle 10.0 ${index}.0000 ${10 + scale} ${index}.5000 0`);
+    return `${lines.join('\n')}\n`;
+  };
+  const diff = diffRecordings(parseDat(text(1), 'a.dat'), parseDat(text(2), 'b.dat'), ['a.dat', 'b.dat']);
+  assert.match(diff, /^Peak {6}999\.0 MiB → 1998\.0 MiB \(\+999\.0 MiB\)$/m);
+  assert.match(diff, /^Samples {3}300000 → 300000$/m);
+  assert.match(diff, /^handle {4}40000 → 40000 /m);
+});

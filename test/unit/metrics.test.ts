@@ -25,7 +25,7 @@ test('the heap metric reads V8 used heap plus external memory', () => {
   const stats = getHeapStatistics() as ReturnType<typeof getHeapStatistics> & { external_memory: number };
   const read = readAbsolute(METRICS.heap);
   // The two reads are microseconds apart; only the statistics object itself was allocated between them.
-  assert.ok(Math.abs(read - (stats.used_heap_size + stats.external_memory)) < 64 * 1024, `${read} vs ${stats.used_heap_size}`);
+  assert.ok(Math.abs(read - (stats.used_heap_size + stats.external_memory)) < 64 * 1024, `${read} vs ${stats.used_heap_size} + ${stats.external_memory}`);
 });
 
 test('a heap read allocates nothing on the JS heap', () => {

@@ -1,0 +1,22 @@
+// The load hook keeps a file's own source map comment: it appends one of its own only to code that
+// names none, in every spelling Node accepts (with or without the space after `//#`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+process.env.MEMPROF_CACHE = '0';
+import { compileForHook } from '../../src/hooks/compile';
+
+const SOURCE = '/** @profile */\nfunction f() {\n  return [1, 2, 3];\n}\nmodule.exports = f;\n';
+const comments = (code: string) => code.match(/sourceMappingURL=/g)?.length ?? 0;
+
+test('code without a map gets memprof\'s; code naming its own keeps it, with or without the space', () => {
+  // A file name whose .map does not exist: the comment is the file's, the map is not readable.
+  const file = '/nowhere/memprof-test/app.js';
+  assert.equal(comments(compileForHook(SOURCE, file, 'commonjs', '/rt.js')), 1);
+  for (const own of ['//# sourceMappingURL=app.js.map', '//#sourceMappingURL=app.js.map', '//@ sourceMappingURL=app.js.map']) {
+    const compiled = compileForHook(`${SOURCE}${own}\n`, file, 'commonjs', '/rt.js');
+    assert.match(compiled, /_memprofFile\(\)\.enter\(0\)/, 'instrumented');
+    assert.equal(comments(compiled), 1, own);
+    assert.ok(compiled.includes(own), own);
+  }
+});
