@@ -8,6 +8,7 @@ import { NodePath, type HubInterface } from '@babel/traverse';
 import { instrumentProgram, memprofPlugin, type InstrumentedFunctions } from './plugin';
 import { isTypeScriptFile, mayContainMarkers, needsTransform, SourceSyntaxError } from './file-kinds';
 import { spliceInstrumented } from './splice';
+import { bindinglessProgramPath, commentMarkersOnly, subtreesLedBy } from './comment-marked';
 import { userSyntaxReason } from './syntax-errors';
 import { typeScriptPlugins, type JsxSettings } from './typescript-options';
 import { SourceMapLines, type OriginalSources } from './original-source';
@@ -40,6 +41,11 @@ export interface InstrumentOptions {
   original?: OriginalSources;
   /** The source is JavaScript whatever the file's name (a .ts file another loader compiled). */
   javascript?: boolean;
+  /**
+   * Analyse the whole file's scope even where only comments can mark functions (comment-marked.ts
+   * skips it). For tests, which compare both.
+   */
+  wholeFileScope?: boolean;
 }
 
 export interface InstrumentResult {
@@ -155,10 +161,13 @@ function printedJavaScript(
   original: SourceMapLines | undefined,
   found: InstrumentedFunctions,
 ): InstrumentResult | null {
-  instrumentProgram(programPath(ast, source), { runtime: options.runtime, moduleKind: options.moduleKind, filename, all: options.profileAll ?? false }, original, found);
+  const markerComments = original || options.profileAll || options.wholeFileScope ? undefined : commentMarkersOnly(source, ast);
+  const program = markerComments ? bindinglessProgramPath(ast, source, (file) => programPath(file, source)) : programPath(ast, source);
+  const programOptions = { runtime: options.runtime, moduleKind: options.moduleKind, filename, all: options.profileAll ?? false };
+  instrumentProgram(program, programOptions, original, found, markerComments && subtreesLedBy(program, markerComments));
   if (found.functions.length === 0 || !found.rewritten) return null;
-  const printed = spliceInstrumented({ source, filename, ast, ...found.rewritten }) ?? printedWhole(ast, source, filename);
-  return { code: printed.code, map: printed.map, functions: found.functions };
+  const { regions, registration } = found.rewritten;
+  return { ...(spliceInstrumented({ source, filename, ast, regions, registration }) ?? printedWhole(ast, registration, source, filename)), functions: found.functions };
 }
 
 /**
@@ -178,7 +187,8 @@ function programPath(ast: t.File, source: string): NodePath<t.Program> {
 }
 
 /** The whole file printed by Babel (lines kept), for the rare region splice.ts cannot print in place. */
-function printedWhole(ast: t.File, source: string, filename: string): { code: string; map: object | null } {
+function printedWhole(ast: t.File, registration: t.Statement[], source: string, filename: string): { code: string; map: object | null } {
+  ast.program.body.push(...registration);
   const generate = (require('@babel/generator') as typeof import('@babel/generator')).default;
   const result = generate(ast, { retainLines: true, comments: true, sourceMaps: true, sourceFileName: basename(filename) }, source);
   return { code: result.code, map: result.map };

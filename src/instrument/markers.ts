@@ -31,13 +31,28 @@ const PROFILE_TAG = /(?:^|[\s*])@profile(?![\w$-])/;
 
 /**
  * The functions to profile in a file: those with a marker, or, with `all` (MEMPROF_INCLUDE), every
- * function with a body, marked or not (a marked one keeps its marker's line and options).
+ * function with a body, marked or not (a marked one keeps its marker's line and options). `ledBy`:
+ * the file can only mark with comments, and these are the subtrees its marker comments lead
+ * (comment-marked.ts); only they are searched.
  */
-export function findMarkedFunctions(program: NodePath<t.Program>, all = false): MarkedFunction[] {
+export function findMarkedFunctions(program: NodePath<t.Program>, all = false, ledBy?: NodePath[]): MarkedFunction[] {
   const found = new Map<t.Node, MarkedFunction>();
   const add = (marked: MarkedFunction) => {
     if (!found.has(marked.path.node)) found.set(marked.path.node, marked);
   };
+  const commentMarked = (path: NodePath) => {
+    if (!isProfilable(path)) return;
+    const commentLine = profileCommentLine(path);
+    if (commentLine !== undefined) add({ path, markerLine: commentLine, name: functionName(path) });
+  };
+
+  if (ledBy && !all) {
+    for (const root of ledBy) {
+      commentMarked(root);
+      root.traverse({ Function: commentMarked });
+    }
+    return [...found.values()].sort((a, b) => (a.path.node.start ?? 0) - (b.path.node.start ?? 0)).filter(hasBody);
+  }
 
   program.traverse({
     CallExpression(path) {
@@ -65,26 +80,28 @@ export function findMarkedFunctions(program: NodePath<t.Program>, all = false): 
         marker: { kind: 'decorator', node: path.node },
       });
     },
-    Function(path) {
-      if (!(path.isFunctionDeclaration() || path.isFunctionExpression() || path.isArrowFunctionExpression() || path.isObjectMethod() || path.isClassMethod() || path.isClassPrivateMethod())) return;
-      const commentLine = profileCommentLine(path);
-      if (commentLine !== undefined) {
-        add({ path: path as NodePath<ProfilableFunction>, markerLine: commentLine, name: functionName(path as NodePath<ProfilableFunction>) });
-      }
-    },
+    Function: commentMarked,
   });
   // Everything else, after the markers (so that a marked function keeps its marker's line).
   if (all) {
     program.traverse({
       Function(path) {
-        if (!(path.isFunctionDeclaration() || path.isFunctionExpression() || path.isArrowFunctionExpression() || path.isObjectMethod() || path.isClassMethod() || path.isClassPrivateMethod())) return;
+        if (!isProfilable(path)) return;
         if (path.node.loc === null || path.node.loc === undefined) return;
-        add({ path: path as NodePath<ProfilableFunction>, markerLine: lineOf(path.node), name: functionName(path as NodePath<ProfilableFunction>) });
+        add({ path, markerLine: lineOf(path.node), name: functionName(path) });
       },
     });
   }
 
-  return [...found.values()].filter((marked) => t.isBlockStatement(marked.path.node.body) || t.isExpression(marked.path.node.body));
+  return [...found.values()].filter(hasBody);
+}
+
+function isProfilable(path: NodePath): path is NodePath<ProfilableFunction> {
+  return path.isFunctionDeclaration() || path.isFunctionExpression() || path.isArrowFunctionExpression() || path.isObjectMethod() || path.isClassMethod() || path.isClassPrivateMethod();
+}
+
+function hasBody(marked: MarkedFunction): boolean {
+  return t.isBlockStatement(marked.path.node.body) || t.isExpression(marked.path.node.body);
 }
 
 /** Is this expression memprof's `profile` (global, imported, required, or `memprof.profile`)? */

@@ -32,7 +32,8 @@ export interface InstrumentedFunctions {
   functions: Array<{ name: string; firstLine: number; lastLine: number; file?: string }>;
   /**
    * What the rewrite changed, for printing a file in place (splice.ts): the outermost rewritten
-   * nodes in source order (a profiled function, or its `profile(...)` call), and the registration.
+   * nodes in source order (a profiled function, or its `profile(...)` call), and the registration,
+   * to append at the end of the file.
    */
   rewritten?: { regions: t.Node[]; registration: t.Statement[] };
 }
@@ -46,6 +47,9 @@ export function memprofPlugin(options: MemprofPluginOptions, found: Instrumented
         if (!filename) throw new Error('memprof: the Babel plugin needs the file name of the code it compiles');
         const moduleKind = options.moduleKind ?? (program.node.sourceType === 'module' ? 'esm' : 'commonjs');
         instrumentProgram(program, { runtime: options.runtime, moduleKind, filename, all: options.all ?? false }, options.original, found);
+        // At the end of the file, where it shifts no line or column of the user's code. It is hoisted, so
+        // profiled functions called before the module body has run (hoisting, circular requires) find it.
+        if (found.rewritten) program.pushContainer('body', found.rewritten.registration);
       },
     },
   });
@@ -53,9 +57,18 @@ export function memprofPlugin(options: MemprofPluginOptions, found: Instrumented
 
 export type ProgramOptions = Required<Omit<MemprofPluginOptions, 'original'>>;
 
-/** The whole rewrite of one file's tree, from its Program: the plugin's visitor, or the instrumenter directly. */
-export function instrumentProgram(program: NodePath<t.Program>, options: ProgramOptions, original: SourceMapLines | undefined, found: InstrumentedFunctions): void {
-  const marked = original ? findCompiledMarkedFunctions(program, original) : findMarkedFunctions(program, options.all);
+/**
+ * The whole rewrite of one file's tree, from its Program: the plugin's visitor, or the instrumenter
+ * directly. `ledBy`: only comments can mark functions, in these subtrees (comment-marked.ts).
+ */
+export function instrumentProgram(
+  program: NodePath<t.Program>,
+  options: ProgramOptions,
+  original: SourceMapLines | undefined,
+  found: InstrumentedFunctions,
+  ledBy?: NodePath[],
+): void {
+  const marked = original ? findCompiledMarkedFunctions(program, original) : findMarkedFunctions(program, options.all, ledBy);
   if (marked.length === 0) return;
   // Nodes printed anew: each function (or its `profile(...)` call) and each swapped decorator reference.
   const regions = outermost(marked.flatMap((fn) => (fn.marker?.kind === 'call' ? [fn.marker.node] : fn.marker?.kind === 'reference' ? [fn.path.node, fn.marker.path.parent] : [fn.path.node])));
@@ -82,9 +95,8 @@ export function instrumentProgram(program: NodePath<t.Program>, options: Program
     registrations.push(...registration({ ...options, filename: file }, found.functions.slice(firstIndex), fileRecord, recordCache, program));
   }
 
-  // At the end of the file, where it shifts no line or column of the user's code. It is hoisted, so
-  // profiled functions called before the module body has run (hoisting, circular requires) find it.
-  program.pushContainer('body', registrations);
+  // Appended by the caller: the plugin to the tree (the other plugins of its pass see it), the
+  // instrumenter to the text (splice.ts), which needs no paths made for the whole body.
   found.rewritten = { regions, registration: registrations };
 }
 

@@ -29,7 +29,7 @@ export interface Spliced {
 /** The spliced code, or undefined when a region would not keep its lines (the caller prints the whole file). */
 export function spliceInstrumented({ source, filename, ast, regions, registration }: SpliceInput): Spliced | undefined {
   const lines = new LineIndex(source);
-  const insideTokens = linesStartingInsideTokens(ast);
+  const insideTokens = linesStartingInsideTokens(regions, ast.comments);
   const output = new MappedOutput(basename(filename), lines);
   let cursor = 0;
   for (const region of regions) {
@@ -165,16 +165,21 @@ class MappedOutput {
   }
 }
 
-/** Lines that begin inside a template literal, a continued string or a comment: their leading whitespace is content. */
-function linesStartingInsideTokens(ast: t.File): Set<number> {
+/**
+ * Lines of the regions that begin inside a template literal, a continued string or a comment: their
+ * leading whitespace is content.
+ */
+function linesStartingInsideTokens(regions: t.Node[], comments: t.Comment[] | null | undefined): Set<number> {
   const lines = new Set<number>();
   const add = (loc: t.SourceLocation | null | undefined) => {
     if (!loc) return;
     for (let line = loc.start.line + 1; line <= loc.end.line; line++) lines.add(line);
   };
-  t.traverseFast(ast.program, (node) => {
-    if (t.isTemplateElement(node) || t.isStringLiteral(node) || t.isDirectiveLiteral(node)) add(node.loc);
-  });
-  for (const comment of ast.comments ?? []) add(comment.loc);
+  for (const region of regions) {
+    t.traverseFast(region, (node) => {
+      if (t.isTemplateElement(node) || t.isStringLiteral(node) || t.isDirectiveLiteral(node)) add(node.loc);
+    });
+  }
+  for (const comment of comments ?? []) add(comment.loc);
   return lines;
 }
