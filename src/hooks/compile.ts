@@ -2,17 +2,15 @@
 // its original sources have: see compiled-origin.ts), is TypeScript, or is named by MEMPROF_INCLUDE
 // (every function profiled), else the source untouched. A file memprof cannot instrument still runs (with one
 // warning); a file that does not parse fails as Node would fail on it.
-import type { instrument as instrumentFunction, InstrumentOptions, OriginalSources } from '../instrument/instrumenter';
+import type { instrument as instrumentFunction, InstrumentOptions, InstrumentResult, OriginalSources } from '../instrument/instrumenter';
 import { isTypeScriptFile, mayContainMarkers, SourceSyntaxError } from '../instrument/file-kinds';
 import { compiledByAnotherLoader, compiledOrigin, hasSourceMappingComment, mayHaveSourceMap } from './compiled-origin';
 import { compileFunction } from 'node:vm';
-import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { spawnSync } from 'node:child_process';
 import { rememberSource } from '../shared/source-lines';
 import { enableSourceMaps } from './source-maps';
 import type { ProjectSettings } from './project-config';
-import { cacheKey, openTransformCache, type CachedTransform, type TransformCache } from './transform-cache';
+import { openTransformCache, type CachedTransform, type TransformCache } from './transform-cache';
 import { isIncluded } from './included-files';
 
 let cache: TransformCache | undefined | null = null;
@@ -28,48 +26,66 @@ function projectSettingsFor(filename: string): ProjectSettings {
 }
 
 /**
- * The code Node runs for a file, through the on-disk cache (opened on first use): the instrumented
- * code with its source map, which is all a warm start-up reads. With the cache, the map is the
- * cache's entry file and the code points at it (a long inline map is text V8 would scan at every
- * start-up); without, it is inline.
+ * The code Node runs for a file, through the on-disk cache (opened on first use): a hit is all a
+ * warm start-up reads.
  */
 function cachedInstrument(source: string, filename: string, options: InstrumentOptions, instrumenter: typeof instrument): string | null {
   const original = options.original;
   if (cache === null) cache = openTransformCache();
-  if (!cache || instrumenter !== instrument) return runnable(compiled(source, filename, options, instrumenter), filename, source, original);
-  const key = cacheKey(source, filename, options);
-  const hit = cache.get(key);
-  return runnable(hit !== undefined ? hit : cache.set(key, anchored(compiled(source, filename, options, instrumenter), filename)), filename, source, original);
+  if (!cache || instrumenter !== instrument) return runnable(stored(compiled(source, filename, options, instrumenter), filename), filename, source, original);
+  let entry = cache.get(source, filename, options);
+  if (entry === undefined) cache.set(source, filename, options, (entry = stored(compiled(source, filename, options, instrumenter), filename)));
+  return runnable(entry, filename, source, original);
 }
 
 /** null for JavaScript with nothing to profile: it only says "profile" (decided here, after the cache). */
-function compiled(source: string, filename: string, options: InstrumentOptions, instrumenter: typeof instrument): CachedTransform {
+function compiled(source: string, filename: string, options: InstrumentOptions, instrumenter: typeof instrument): InstrumentResult | null {
   if (options.javascript && !options.original && !options.profileAll && !mayContainMarkers(source)) return null;
   return instrumenter(source, filename, options);
 }
 
 /**
- * The map's sources as absolute URLs: a map in the cache's folder would otherwise name files beside
- * itself (a map's sources are relative to where the map is).
+ * What the cache keeps of a compiled file: its map as text, its sources as absolute URLs (the map
+ * is attached inline, where a relative source would be relative to nothing).
  */
-function anchored(result: CachedTransform, filename: string): CachedTransform {
-  const map = result?.map as { sources?: unknown; sourceRoot?: unknown } | null | undefined;
-  if (!result || !map || !Array.isArray(map.sources)) return result;
+function stored(result: InstrumentResult | null, filename: string): CachedTransform {
+  if (!result) return null;
+  const map = result.map as { sources?: unknown; sourceRoot?: unknown } | null;
+  if (!map || !Array.isArray(map.sources)) return { code: result.code, functions: result.functions, map: map ? JSON.stringify(map) : null };
   const base = pathToFileURL(filename);
   const root = typeof map.sourceRoot === 'string' ? map.sourceRoot : '';
   const sources = map.sources.map((source: unknown) => (typeof source === 'string' ? new URL(root + source, base).href : source));
   const { sourceRoot: _unused, ...rest } = map;
-  return { ...result, map: { ...rest, sources } };
+  return { code: result.code, functions: result.functions, map: JSON.stringify({ ...rest, sources }) };
 }
 
 /** The instrumented code with its source map attached, its sources remembered for the tables. */
 function runnable(result: CachedTransform, filename: string, source: string, original: OriginalSources | undefined): string | null {
   if (!result) return null;
   rememberSources(result, filename, source, original);
-  return withSourceMap(result.code, result.map, filename, source, result.mapFile);
+  return withSourceMap(result.code, result.map, source);
 }
 
 export type ModuleKind = InstrumentOptions['moduleKind'];
+
+const optionsBySettings = new Map<string, InstrumentOptions>();
+const optionsByProject = new WeakMap<ProjectSettings, Map<string, InstrumentOptions>>();
+
+/**
+ * One options object for every file compiled alike (the cache then reads its JSON once, not once a
+ * file): JavaScript by module kind and MEMPROF_INCLUDE, TypeScript also by its project's settings.
+ */
+function sharedOptions(runtime: string, moduleKind: ModuleKind, profileAll: boolean, project: ProjectSettings | undefined): InstrumentOptions {
+  let byKind = project ? optionsByProject.get(project) : optionsBySettings;
+  if (!byKind) optionsByProject.set(project!, (byKind = new Map()));
+  const key = `${runtime}\0${moduleKind}\0${profileAll}`;
+  let options = byKind.get(key);
+  if (!options) {
+    options = { runtime, moduleKind, ...(profileAll ? { profileAll } : {}), ...(project ?? { javascript: true }) };
+    byKind.set(key, options);
+  }
+  return options;
+}
 
 /** `instrumenter` is replaceable so that tests can make instrumentation fail on purpose. */
 export function compileForHook(
@@ -85,13 +101,9 @@ export function compileForHook(
   const original = javascript && mayHaveSourceMap(source, filename) ? compiledOrigin(source, filename) : undefined;
   const profileAll = isIncluded(filename);
   // JavaScript that only says "profile" is settled in cachedInstrument: the cache first, then the marker scan.
-  const options: InstrumentOptions = {
-    runtime,
-    moduleKind,
-    ...(profileAll ? { profileAll } : {}),
-    ...(javascript ? { javascript } : projectSettingsFor(filename)),
-    ...(original ? { original } : {}),
-  };
+  const options = original
+    ? { ...sharedOptions(runtime, moduleKind, profileAll, javascript ? undefined : projectSettingsFor(filename)), original }
+    : sharedOptions(runtime, moduleKind, profileAll, javascript ? undefined : projectSettingsFor(filename));
   try {
     // TypeScript's types took room: its stack traces need the map (see withSourceMap).
     if (!javascript) enableSourceMaps();
@@ -118,7 +130,8 @@ export function compileForHook(
       if (compileError instanceof SourceSyntaxError) throwFromNowhere(asUserSyntaxError(compileError));
       throwFromNowhere(new Error(`memprof: cannot compile ${filename}: ${firstLine(compileError, filename)}`));
     }
-    return compiled ? withSourceMap(compiled.code, compiled.map, filename, source, undefined) : source;
+    const runnable = stored(compiled, filename);
+    return runnable ? withSourceMap(runnable.code, runnable.map, source) : source;
   }
 }
 
@@ -134,38 +147,28 @@ function rememberSources(result: CachedTransform & object, filename: string, sou
 
 /**
  * Every compiled file keeps its lines (the instrumenter retains them), and JavaScript its columns
- * outside profiled functions; each also carries a source map back to its source, in a file
- * (`mapFile`, the cache's entry) or inline. TypeScript needs it (types took room), so Node's own source map
- * support is switched on for it. JavaScript does not switch it on: that would also change how Node
- * prints the frames of every other source-mapped file the program loads. Its map is used when the
- * program runs with source maps on anyway (--enable-source-maps, or a TypeScript file), by debuggers
- * and by coverage tools; a file that carries its own sourceMappingURL keeps it (its columns are
- * unchanged outside profiled functions).
+ * outside profiled functions; each also has a source map back to its source. It goes with the code
+ * (inline) when something in the process reads maps as files load: Node's source map support (on
+ * for TypeScript, see below; or --enable-source-maps), coverage (NODE_V8_COVERAGE), a debugger
+ * (--inspect). Otherwise nothing would read it, and V8 would keep its text in the heap with the
+ * code of every file. JavaScript does not switch Node's support on: that would also change how Node
+ * prints the frames of every other source-mapped file the program loads. A file that carries its own
+ * sourceMappingURL keeps it (its columns are unchanged outside profiled functions).
  */
-function withSourceMap(code: string, map: object | null, filename: string, source: string, mapFile: string | undefined): string {
-  if (!map) return code;
-  if (hasSourceMappingComment(source)) return code;
-  // Node reads a map file only through a URL without a scheme (a path relative to the file), not a
-  // file: URL; on another Windows drive there is no relative path, so the map goes inline.
-  const path = mapFile === undefined ? undefined : relativePath(filename, mapFile);
-  const url =
-    path !== undefined && !isAbsolute(path)
-      ? encodeURI(path.split(sep).join('/'))
-      : `data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
+function withSourceMap(code: string, map: string | null, source: string): string {
+  if (!map || !sourceMapsRead() || hasSourceMappingComment(source)) return code;
+  const url = `data:application/json;charset=utf-8;base64,${Buffer.from(map).toString('base64')}`;
   return `${code}${code.endsWith('\n') ? '' : '\n'}//# sourceMappingURL=${url}\n`;
 }
 
-const relativeFolders = new Map<string, string>();
+const READS_MAPS = /--enable-source-maps|--inspect/;
+/** What the process was started with does not change: asked once. Node's own support can be turned on later. */
+let startedReadingMaps: boolean | undefined;
 
-/** `relative(dirname(from), to)`, its folders' part computed once per pair of folders (a start-up has few). */
-function relativePath(from: string, to: string): string {
-  const fromFolder = dirname(from);
-  const toFolder = dirname(to);
-  const pair = `${fromFolder}\0${toFolder}`;
-  let folder = relativeFolders.get(pair);
-  if (folder === undefined) relativeFolders.set(pair, (folder = relative(fromFolder, toFolder)));
-  if (isAbsolute(folder)) return to; // another Windows drive: there is no relative path
-  return folder === '' ? basename(to) : `${folder}${sep}${basename(to)}`;
+function sourceMapsRead(): boolean {
+  startedReadingMaps ??=
+    Boolean(process.env.NODE_V8_COVERAGE) || READS_MAPS.test(process.execArgv.join(' ')) || READS_MAPS.test(process.env.NODE_OPTIONS ?? '');
+  return startedReadingMaps || (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
 }
 
 /** Shaped like Node's own syntax errors: location, code frame, message, the user's file as the frame. */
@@ -207,6 +210,8 @@ function firstLine(error: unknown, filename: string): string {
  * need a flag), so a child `node --check` answers; this runs only for files Babel could not parse.
  */
 function compilesAsModule(source: string): boolean {
+  // Loaded here: node:child_process (and net, dgram) would be 4 ms of every start-up that compiles.
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const check = spawnSync(process.execPath, ['--check', '--input-type=module'], {
     input: source,
     stdio: ['pipe', 'ignore', 'ignore'],

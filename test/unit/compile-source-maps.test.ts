@@ -1,5 +1,6 @@
 // The load hook keeps a file's own source map comment: it appends one of its own only to code that
-// names none, in every spelling Node accepts (with or without the space after `//#`).
+// names none, in every spelling Node accepts (with or without the space after `//#`), and only when
+// something reads maps (here: Node's source map support).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -12,6 +13,8 @@ const comments = (code: string) => code.match(/sourceMappingURL=/g)?.length ?? 0
 test('code without a map gets memprof\'s; code naming its own keeps it, with or without the space', () => {
   // A file name whose .map does not exist: the comment is the file's, the map is not readable.
   const file = '/nowhere/memprof-test/app.js';
+  assert.equal(comments(compileForHook(SOURCE, file, 'commonjs', '/rt.js')), 0, 'nothing reads maps: none is attached');
+  process.setSourceMapsEnabled(true);
   assert.equal(comments(compileForHook(SOURCE, file, 'commonjs', '/rt.js')), 1);
   for (const own of ['//# sourceMappingURL=app.js.map', '//#sourceMappingURL=app.js.map', '//@ sourceMappingURL=app.js.map']) {
     const compiled = compileForHook(`${SOURCE}${own}\n`, file, 'commonjs', '/rt.js');
