@@ -3,7 +3,7 @@
 // (named by its sourceMappingURL comment, or beside it with the same name); read back with the original sources' text, it lets the instrumenter find the markers a
 // compiler dropped and show the original lines (src/instrument/original-source.ts). Kept light: the
 // require hook asks `needsCompile` of every file before the compiler is loaded.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isTypeScriptFile, mayContainMarkers, mentionsProfile } from '../instrument/file-kinds';
@@ -33,7 +33,26 @@ export function needsCompile(code: string, filename: string): boolean {
 
 /** A sourceMappingURL comment, or a `.map` beside the file: then the code may have been compiled from other sources. */
 export function mayHaveSourceMap(code: string, filename: string): boolean {
-  return code.includes('sourceMappingURL=') || isFile(`${filename}.map`);
+  return code.includes('sourceMappingURL=') || (namesIn(dirname(filename)).has(`${basename(filename)}.map`) && isFile(`${filename}.map`));
+}
+
+/**
+ * The names in a folder, listed once: a start-up asks of every marked file whether a `.map` lies
+ * beside it, and one listing per folder costs less than a stat per file. (A map written into the
+ * folder while the program runs is not seen; no compiler writes one beside a file being loaded.)
+ */
+const folderNames = new Map<string, Set<string>>();
+function namesIn(folder: string): Set<string> {
+  let names = folderNames.get(folder);
+  if (!names) {
+    try {
+      names = new Set(readdirSync(folder));
+    } catch {
+      names = new Set();
+    }
+    folderNames.set(folder, names);
+  }
+  return names;
 }
 
 /** Asked without the exception existsSync makes inside for a missing file (most files have no .map). */

@@ -11,7 +11,7 @@
 //   - a comment needs nothing from the compiled code.
 // A decorated method whose compiled decorator cannot be found is left alone: `profile` then measures
 // it as a whole call, rather than measuring it twice.
-import { transformSync, type PluginObj } from '@babel/core';
+import type { PluginObj } from '@babel/core';
 import type { NodePath } from '@babel/traverse';
 import * as t from '@babel/types';
 import { findMarkedFunctions, isProfileReference, type MarkedFunction, type ProfilableFunction } from './markers';
@@ -125,7 +125,7 @@ function markedInOriginals(lines: SourceMapLines): OriginalMarked[] {
       },
     });
     try {
-      transformSync(content, {
+      (require('@babel/core') as typeof import('@babel/core')).transformSync(content, {
         filename: file,
         babelrc: false,
         configFile: false,

@@ -1,6 +1,6 @@
 // The instrumenter's public face: source in, instrumented source (and source map) out. It never does
 // I/O; the hooks decide what to read, and pass in what they learned (e.g. the decorator flavour).
-import { transformSync, type PluginItem, type TransformOptions } from '@babel/core';
+import type { PluginItem, TransformOptions } from '@babel/core';
 import { basename } from 'node:path';
 import type * as t from '@babel/types';
 import { parse, type ParserOptions } from '@babel/parser';
@@ -113,7 +113,7 @@ export function instrument(source: string, filename: string, options: Instrument
 
   let output;
   try {
-    output = transformSync(source, babelOptions);
+    output = babelCore().transformSync(source, babelOptions);
   } catch (error) {
     throw toSourceSyntaxError(error, filename) ?? error;
   }
@@ -125,6 +125,14 @@ export function instrument(source: string, filename: string, options: Instrument
   // JavaScript comes this far only when the direct parse failed, and the transform (the same parser
   // options) then threw Babel's error with its code frame; or with profiling off: nothing to do.
   return null;
+}
+
+/**
+ * @babel/core, loaded for TypeScript and for JavaScript that does not parse: JavaScript is parsed,
+ * rewritten and printed without it, and loading it was 25 ms of a cold start-up.
+ */
+export function babelCore(): typeof import('@babel/core') {
+  return require('@babel/core') as typeof import('@babel/core');
 }
 
 /**

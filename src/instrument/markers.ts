@@ -4,7 +4,7 @@
 //   a `/** @profile */` or `// @profile` comment right before a declaration, method or arrow
 // `profile` counts as the marker when it is the global (unbound) or imported/required from 'memprof';
 // a user's own function that happens to be called `profile` is left alone.
-import type { NodePath } from '@babel/traverse';
+import type { NodePath, Visitor } from '@babel/traverse';
 import * as t from '@babel/types';
 
 export const PACKAGE_NAME = 'memprof';
@@ -40,16 +40,12 @@ export function findMarkedFunctions(program: NodePath<t.Program>, all = false, l
   const add = (marked: MarkedFunction) => {
     if (!found.has(marked.path.node)) found.set(marked.path.node, marked);
   };
-  const commentMarked = (path: NodePath) => {
-    if (!isProfilable(path)) return;
-    const commentLine = profileCommentLine(path);
-    if (commentLine !== undefined) add({ path, markerLine: commentLine, name: functionName(path) });
-  };
+  const commentMarked = (path: NodePath) => addCommentMarked(path, add);
 
   if (ledBy && !all) {
     for (const root of ledBy) {
       commentMarked(root);
-      root.traverse({ Function: commentMarked });
+      root.traverse(COMMENT_MARKED_VISITOR, add);
     }
     return [...found.values()].sort((a, b) => (a.path.node.start ?? 0) - (b.path.node.start ?? 0)).filter(hasBody);
   }
@@ -95,6 +91,19 @@ export function findMarkedFunctions(program: NodePath<t.Program>, all = false, l
 
   return [...found.values()].filter(hasBody);
 }
+
+function addCommentMarked(path: NodePath, add: (marked: MarkedFunction) => void): void {
+  if (!isProfilable(path)) return;
+  const commentLine = profileCommentLine(path);
+  if (commentLine !== undefined) add({ path, markerLine: commentLine, name: functionName(path) });
+}
+
+/** Made once: Babel prepares a visitor object the first time it sees it (a cost per file otherwise). */
+const COMMENT_MARKED_VISITOR: Visitor<(marked: MarkedFunction) => void> = {
+  Function(path, add) {
+    addCommentMarked(path, add);
+  },
+};
 
 function isProfilable(path: NodePath): path is NodePath<ProfilableFunction> {
   return path.isFunctionDeclaration() || path.isFunctionExpression() || path.isArrowFunctionExpression() || path.isObjectMethod() || path.isClassMethod() || path.isClassPrivateMethod();

@@ -13,7 +13,7 @@
 //     only ever hold numbers (every write to them is numeric, none from a nested function).
 // `>>>` is not accepted (its result may exceed 32 bits and be boxed), nor `+` (may overflow to a boxed
 // double), nor anything that calls, reads a property or converts an object.
-import type { Binding, NodePath, Scope } from '@babel/traverse';
+import type { Binding, NodePath, Scope, Visitor } from '@babel/traverse';
 import * as t from '@babel/types';
 import type { ProfilableFunction } from './markers';
 
@@ -25,22 +25,30 @@ const SMALL = 2 ** 30;
 
 /** The statements of `fn`'s own body (nested functions excluded) that get a tick, not a sample. */
 export function quietStatements(fn: NodePath<ProfilableFunction>): WeakSet<t.Node> {
-  const quiet = new WeakSet<t.Node>();
-  const numeric = numericLocals(fn);
-  fn.traverse({
-    Function(nested) {
-      nested.skip();
-    },
-    WithStatement(statement) {
-      // Names inside a `with` body may resolve to the with-object's properties.
-      statement.skip();
-    },
-    Statement(statement) {
-      if (isQuiet(statement, fn, numeric)) quiet.add(statement.node);
-    },
-  });
-  return quiet;
+  const state: QuietState = { quiet: new WeakSet<t.Node>(), fn, numeric: numericLocals(fn) };
+  fn.traverse(QUIET_VISITOR, state);
+  return state.quiet;
 }
+
+interface QuietState {
+  quiet: WeakSet<t.Node>;
+  fn: NodePath<ProfilableFunction>;
+  numeric: Set<Binding>;
+}
+
+/** Made once: Babel prepares a visitor object the first time it sees it (a cost per file otherwise). */
+const QUIET_VISITOR: Visitor<QuietState> = {
+  Function(nested) {
+    nested.skip();
+  },
+  WithStatement(statement) {
+    // Names inside a `with` body may resolve to the with-object's properties.
+    statement.skip();
+  },
+  Statement(statement, { quiet, fn, numeric }) {
+    if (isQuiet(statement, fn, numeric)) quiet.add(statement.node);
+  },
+};
 
 function isQuiet(statement: NodePath<t.Statement>, fn: NodePath<ProfilableFunction>, numeric: Set<Binding>): boolean {
   const node = statement.node;
@@ -140,16 +148,7 @@ function isInt32(expression: t.Expression, statement: NodePath, fn: NodePath<Pro
  */
 function numericLocals(fn: NodePath<ProfilableFunction>): Set<Binding> {
   const candidates = new Set<Binding>();
-  fn.traverse({
-    Function(nested) {
-      nested.skip();
-    },
-    VariableDeclarator(declarator) {
-      if (!t.isIdentifier(declarator.node.id) || !declarator.node.init) return;
-      const binding = declarator.scope.getBinding(declarator.node.id.name);
-      if (binding && binding.path === declarator && isInside(binding.scope, fn.scope)) candidates.add(binding);
-    },
-  });
+  fn.traverse(CANDIDATES_VISITOR, { candidates, fn });
   let changed = true;
   while (changed) {
     changed = false;
@@ -162,6 +161,17 @@ function numericLocals(fn: NodePath<ProfilableFunction>): Set<Binding> {
   }
   return candidates;
 }
+
+const CANDIDATES_VISITOR: Visitor<{ candidates: Set<Binding>; fn: NodePath<ProfilableFunction> }> = {
+  Function(nested) {
+    nested.skip();
+  },
+  VariableDeclarator(declarator, { candidates, fn }) {
+    if (!t.isIdentifier(declarator.node.id) || !declarator.node.init) return;
+    const binding = declarator.scope.getBinding(declarator.node.id.name);
+    if (binding && binding.path === declarator && isInside(binding.scope, fn.scope)) candidates.add(binding);
+  },
+};
 
 function writesAreNumeric(binding: Binding, fn: NodePath<ProfilableFunction>, numeric: Set<Binding>): boolean {
   const declarator = binding.path.node;

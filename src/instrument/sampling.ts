@@ -281,6 +281,9 @@ function samplesItself(statement: t.Statement): boolean {
 
 /** `await x` -> `call.resume(await call.suspend(x))`, and the same for `yield` / `yield*`. */
 function wrapSuspensionPoints(path: NodePath<ProfilableFunction>, call: t.Identifier): void {
+  // Only an async function's own body can await, only a generator's yield (nested functions are
+  // skipped below): the others need no walk.
+  if (!path.node.async && !path.node.generator) return;
   const wrapped = new WeakSet<t.Node>();
   const wrap = (suspension: NodePath<t.AwaitExpression | t.YieldExpression>) => {
     const node = suspension.node;

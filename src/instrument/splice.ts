@@ -105,6 +105,11 @@ class LineIndex {
     return { line: low, column: offset - this.starts[low] };
   }
 
+  /** Offset where a 1-based line starts; Infinity past the last line. */
+  start(line: number): number {
+    return this.starts[line] ?? Infinity;
+  }
+
   indentation(source: string, line: number): string {
     const start = this.starts[line] ?? source.length;
     return /^[ \t]*/.exec(source.slice(start, start + 200))![0];
@@ -130,10 +135,15 @@ class MappedOutput {
     const text = source.slice(from, to);
     const start = this.lines.position(from);
     const token = /[\w$]+|[^\s\w$]/g;
+    // Tokens come in order: the line is found by walking forward, not searched for each one.
+    let line = start.line;
+    let nextLineStart = this.lines.start(line + 1);
     for (let match = token.exec(text); match; match = token.exec(text)) {
-      const original = this.lines.position(from + match.index);
-      const column = original.line === start.line ? this.column + (original.column - start.column) : original.column;
-      addSegment(this.map, original.line - 1, column, this.sourceName, original.line - 1, original.column);
+      const offset = from + match.index;
+      while (offset >= nextLineStart) nextLineStart = this.lines.start(++line + 1);
+      const originalColumn = offset - this.lines.start(line);
+      const column = line === start.line ? this.column + (originalColumn - start.column) : originalColumn;
+      addSegment(this.map, line - 1, column, this.sourceName, line - 1, originalColumn);
     }
     this.append(text);
   }
