@@ -404,6 +404,28 @@ test('attach: records a running process until it exits or --timeout; bad targets
   assert.equal(usage.stderr, "memprof: memprof attach needs exactly one pid or process name\nTry 'memprof attach --help'.\n");
 });
 
+test('each Node process sampling itself: MEASURE says rss of the process even with -C, --timeout stops the samples, --backend pss is refused, --self-stats says why it has nothing', () => {
+  const cwd = tempDir();
+  const env = cleanEnv({ MEMPROF_RECORD_SAMPLING: 'self' });
+  // 8 steps of 150 ms: about 1.35 s; sampling stops at 0.5 s.
+  const started = Date.now() / 1000;
+  const run = memprof(['run', '-C', '--self-stats', '--timeout', '0.5', '--interval', '0.02', '-o', 'cut.dat', join(RECORD, 'steps.js'), '0', '8', '10', '150'], { cwd, env });
+  assert.equal(run.status, 0, run.stderr);
+  const text = readFileSync(join(cwd, 'cut.dat'), 'utf8');
+  assert.match(text, /^MEASURE rss process$/m, 'a process sampling itself measures itself alone');
+  assert.match(run.stderr, /^memprof: --timeout 0\.5 s reached: recording stopped; waiting for the program to exit$/m);
+  assert.match(run.stderr, /^memprof: --self-stats: no recording loop to report on: each Node process sampled itself, in a thread of its own$/m);
+  const times = readRecording(join(cwd, 'cut.dat')).mem.map((sample) => sample.time);
+  assert.ok(times.length >= 5, `${times.length} samples`);
+  // The program starts after memprof's own start-up; 0.5 s after that at most, with a margin for a slow start.
+  assert.ok(Math.max(...times) - started < 1.1, `last sample ${(Math.max(...times) - started).toFixed(2)} s after the start`);
+
+  const pss = memprof(['run', '--backend', 'pss', '-o', 'pss.dat', join(RECORD, 'steps.js')], { cwd, env });
+  assert.equal(pss.status, 2);
+  assert.equal(pss.stderr, 'memprof: --backend pss needs /proc: without it each Node process samples its own resident set (--backend rss)\n');
+  assert.ok(!existsSync(join(cwd, 'pss.dat')), 'nothing written');
+});
+
 test('run -o /dev/full: the same one-line error as any unwritable output, exit 1, and the device is left alone', () => {
   const run = memprof(['run', '-o', '/dev/full', process.execPath, '-e', '1']);
   assert.equal(run.status, 1);

@@ -27,7 +27,13 @@ function channelEnvironment(output: OutputFile, options: RecordOptions, profileF
   const heap = options.heapSampling;
   const selfSampling = samplesItself(options);
   return {
-    ...(selfSampling ? { [RECORD_ENV.selfInterval]: String(options.interval), [RECORD_ENV.multiprocess]: options.multiprocess ? '1' : undefined } : {}),
+    ...(selfSampling
+      ? {
+          [RECORD_ENV.selfInterval]: String(options.interval),
+          [RECORD_ENV.multiprocess]: options.multiprocess ? '1' : undefined,
+          [RECORD_ENV.selfUntil]: options.timeout === undefined ? undefined : String(Date.now() + options.timeout * 1000),
+        }
+      : {}),
     [RECORD_ENV.file]: output.path,
     [RECORD_ENV.parent]: String(process.pid),
     [RECORD_ENV.backend]: options.backend,
@@ -99,6 +105,10 @@ export function recordCommand(argv: readonly string[], options: RecordOptions): 
   const selfSampling = samplesItself(options);
   if (!selfSampling) checkRecordingSupport(options);
   else if (!options.hook) throw new RecordError('recording without /proc needs the hook in every Node process: drop --no-hook', 2);
+  else if (options.backend !== 'rss') {
+    // Each process reads its own resident set (process.memoryUsage.rss()): there is no pss or uss to read.
+    throw new RecordError(`--backend ${options.backend} needs /proc: without it each Node process samples its own resident set (--backend rss)`, 2);
+  }
   let command;
   try {
     command = resolveCommand(argv);
@@ -107,7 +117,9 @@ export function recordCommand(argv: readonly string[], options: RecordOptions): 
     throw error;
   }
   const output = openOutput(options.output, process.cwd());
-  writeHeader(output, cmdlineLine(argv) + measureLine({ backend: options.backend, scope: options.includeChildren ? 'tree' : 'process' }));
+  // A process sampling itself measures itself alone: MEM is the recorded process, whatever -C says.
+  const scope = options.includeChildren && !selfSampling ? 'tree' : 'process';
+  writeHeader(output, cmdlineLine(argv) + measureLine({ backend: options.backend, scope }));
   let profileFolder: string | undefined;
   try {
     profileFolder = options.heapSampling ? prepareProfileFolder(output.path) : undefined;
@@ -132,12 +144,15 @@ export function recordCommand(argv: readonly string[], options: RecordOptions): 
 
   return new Promise((resolvePromise, reject) => {
     let recording: RecordingLoop | undefined;
+    let selfTimeout: NodeJS.Timeout | undefined;
     launched.exited.then(
       (exitCode) => {
         if (selfSampling) {
+          clearTimeout(selfTimeout);
           closeSync(output.fd);
           sink.write(selfSampledSummary(output));
           if (profileFolder) sink.write(profilesSummary(profileFolder));
+          if (options.selfStats) sink.write('memprof: --self-stats: no recording loop to report on: each Node process sampled itself, in a thread of its own\n');
           resolvePromise(exitCode);
           return;
         }
@@ -159,14 +174,19 @@ export function recordCommand(argv: readonly string[], options: RecordOptions): 
     );
     if (launched.pid === undefined) return;
     sink.write(`memprof: recording ${command.nodeScript ? basename(command.args[0]) : argv[0]} every ${options.interval} s into ${displayPath(output.path)}\n`);
+    if (profileFolder && options.heapSampling) {
+      sink.write(`memprof: heap sampling every ${options.heapSampling.interval} bytes (${options.heapSampling.kind}) into ${displayPath(profileFolder)}/; snapshot: memprof snapshot ${launched.pid}\n`);
+    }
     if (selfSampling) {
       sink.write(
         `memprof: no /proc here: each Node process samples itself${options.includeChildren ? ' (-C: MEM is the recorded process alone; its children are CHLD lines with -M)' : ''}\n`,
       );
+      // The processes stop sampling at the deadline they were given (RECORD_ENV.selfUntil); this says when.
+      if (options.timeout !== undefined) {
+        selfTimeout = setTimeout(() => sink.write(`memprof: --timeout ${options.timeout} s reached: recording stopped; waiting for the program to exit\n`), options.timeout * 1000);
+        selfTimeout.unref();
+      }
       return;
-    }
-    if (profileFolder && options.heapSampling) {
-      sink.write(`memprof: heap sampling every ${options.heapSampling.interval} bytes (${options.heapSampling.kind}) into ${displayPath(profileFolder)}/; snapshot: memprof snapshot ${launched.pid}\n`);
     }
     try {
       recording = new RecordingLoop(launched.pid, output, options, sink, (reason) => {

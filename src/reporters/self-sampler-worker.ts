@@ -7,7 +7,13 @@ import { line, type SelfSampling } from './self-sampler';
 const settings = workerData as SelfSampling;
 const fd = openSync(settings.file, 'a');
 const sample = (): void => {
-  writeSync(fd, line(settings, process.memoryUsage.rss(), (performance.timeOrigin + performance.now()) / 1000));
+  const nowMs = performance.timeOrigin + performance.now();
+  // Past `memprof run --timeout`: the recording has stopped.
+  if (nowMs > settings.untilMs) {
+    clearInterval(timer);
+    return;
+  }
+  writeSync(fd, line(settings, process.memoryUsage.rss(), nowMs / 1000));
 };
+const timer = setInterval(sample, settings.intervalSeconds * 1000);
 sample();
-setInterval(sample, settings.intervalSeconds * 1000);

@@ -15,6 +15,8 @@ const { NumberCtor, fsOpenSync, fsWriteSync, processOn, processRss } = primordia
 export interface SelfSampling {
   file: string;
   intervalSeconds: number;
+  /** Epoch milliseconds after which no sample is taken (`memprof run --timeout`); Infinity without. */
+  untilMs: number;
   /** Undefined for the recorded process (MEM lines); its pid for another one (CHLD lines). */
   childPid: number | undefined;
 }
@@ -26,7 +28,8 @@ export function selfSamplingSettings(): SelfSampling | undefined {
   if (!file || !(interval > 0) || !isMainThread) return undefined;
   const recorded = process.ppid === NumberCtor(environment(RECORD_ENV.parent));
   if (!recorded && environment(RECORD_ENV.multiprocess) !== '1') return undefined;
-  return { file, intervalSeconds: interval, childPid: recorded ? undefined : process.pid };
+  const until = NumberCtor(environment(RECORD_ENV.selfUntil));
+  return { file, intervalSeconds: interval, untilMs: until > 0 ? until : Infinity, childPid: recorded ? undefined : process.pid };
 }
 
 export function line(settings: SelfSampling, rssBytes: number, epochSeconds: number): string {
@@ -43,8 +46,10 @@ export function startSelfSampling(): void {
   worker.on('error', () => undefined);
   const fd = fsOpenSync(settings.file, 'a');
   processOn(process, 'exit', () => {
+    const now = epochMs();
+    if (now > settings.untilMs) return;
     try {
-      fsWriteSync(fd, line(settings, processRss(), epochMs() / 1000));
+      fsWriteSync(fd, line(settings, processRss(), now / 1000));
     } catch {
       // The recording is gone or full: the samples written before stay.
     }

@@ -18,6 +18,8 @@ export const RECORD_ENV = {
   selfInterval: 'MEMPROF_RECORD_SELF_INTERVAL',
   /** 1 with -M: processes other than the recorded one write CHLD lines when they sample themselves. */
   multiprocess: 'MEMPROF_RECORD_MULTIPROCESS',
+  /** With --timeout, when processes sample themselves: the epoch milliseconds after which they stop. */
+  selfUntil: 'MEMPROF_RECORD_SELF_UNTIL',
 } as const;
 
 // The environment of `memprof run --heap-sampling`: every Node process (and thread) that loads
