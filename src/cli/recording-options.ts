@@ -1,6 +1,7 @@
 // The options `memprof run` and `memprof attach` share, and the RecordOptions they become.
 import { DEFAULT_SAMPLING_INTERVAL, DEFAULT_SNAPSHOT_SIGNAL, SNAPSHOT_SIGNALS } from '../heap-sampling/profile-format';
 import { BACKENDS, parseBackend } from '../record/proc/backends';
+import { parseBytes } from '../shared/bytes';
 import type { HeapSamplingOptions, RecordOptions } from '../record/record-options';
 import { HELP_OPTION } from './command';
 import { UsageError } from './errors';
@@ -54,14 +55,25 @@ export const HEAP_SAMPLING_OPTIONS: readonly OptionSpec[] = [
   { name: 'heap-signal', value: 'name', description: `snapshot signal: ${SNAPSHOT_SIGNALS.join(', ')} (default ${DEFAULT_SNAPSHOT_SIGNAL})` },
 ]
 
-const SIZE = /^(\d+)([kmg]?)(?:i?b)?$/i;
-const UNIT: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+const SHORT_SIZE = /^(\d+(?:\.\d+)?)([kmg]?)$/i;
+const SHORT_UNIT: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
-/** `32k`, `512K`, `1m`, `4096`: bytes (k, m, g are powers of 1024). */
+/**
+ * `32k`, `512K`, `1m`, `4096` (one letter: powers of 1024, as V8's and ulimit's sizes), or a unit
+ * spelled out as everywhere else in memprof (`1 MiB`, `64KB`: KB and MB are powers of 1000, as in
+ * budgets and leak thresholds): a whole number of bytes from 1 to 2^31 - 1, else undefined.
+ */
 export function parseByteSize(text: string): number | undefined {
-  const match = SIZE.exec(text.trim());
-  if (!match) return undefined;
-  const bytes = Number(match[1]) * UNIT[match[2].toLowerCase()];
+  const short = SHORT_SIZE.exec(text.trim());
+  let bytes: number;
+  if (short) bytes = Number(short[1]) * SHORT_UNIT[short[2].toLowerCase()];
+  else {
+    try {
+      bytes = parseBytes(text);
+    } catch {
+      return undefined;
+    }
+  }
   return Number.isSafeInteger(bytes) && bytes >= 1 && bytes <= 2 ** 31 - 1 ? bytes : undefined;
 }
 

@@ -80,13 +80,18 @@ test('sampler settings from the environment: off without a folder, defaults, and
   assert.throws(() => heapSamplingSettings({ MEMPROF_HEAP_PROFILES: '/p', MEMPROF_HEAP_SIGNAL: 'SIGKILL' }), /expected one of SIGUSR2, SIGURG, SIGPWR/);
 });
 
-test('--sampling-interval sizes: bytes, k, m, g (powers of 1024); anything else is refused', () => {
+test('--sampling-interval sizes: bytes, k, m, g (powers of 1024), units spelled out as in budgets; anything else is refused', () => {
   assert.equal(parseByteSize('32k'), 32768);
   assert.equal(parseByteSize('512K'), 524288);
   assert.equal(parseByteSize('1m'), 1048576);
   assert.equal(parseByteSize('1MiB'), 1048576);
   assert.equal(parseByteSize('4096'), 4096);
-  for (const bad of ['', '0', '-1', '1.5k', 'k', '3t', '4g']) assert.equal(parseByteSize(bad), undefined, bad);
+  assert.equal(parseByteSize('1.5k'), 1536);
+  // Units spelled out mean what they mean in budgets and leak thresholds: KB and MB are powers of 1000.
+  assert.equal(parseByteSize('64KB'), 64_000);
+  assert.equal(parseByteSize('1 MiB'), 1048576);
+  assert.equal(parseByteSize('1mb'), 1_000_000);
+  for (const bad of ['', '0', '-1', '1.3b', 'k', '3t', '4g', '1.1', 'mib']) assert.equal(parseByteSize(bad), undefined, bad);
 });
 
 test('worker options: given the hook and the settings only where the worker would otherwise go without', () => {
