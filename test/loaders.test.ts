@@ -14,7 +14,10 @@ const TSX_CJS = join(ROOT, 'node_modules/tsx/dist/cjs/index.cjs');
 function assertTypeScriptTables(project: 'cjs' | 'esm', nodeArgs: string[]): void {
   const directory = join(FIXTURES, 'loaders', project);
   const label = `${project}: node ${nodeArgs.map((arg) => arg.replace(`${ROOT}/`, '')).join(' ')}`;
-  const run = runNode(join(directory, 'app.ts'), { hook: false, nodeArgs, cwd: directory, env: { MEMPROF_CACHE: '0', TSX_DISABLE_CACHE: '1' } });
+  // No loader's cache in the temporary folder: tsx's (/tmp/tsx-0), ts-node's v8-compile-cache-lib
+  // (/tmp/v8-compile-cache-0).
+  const env = { MEMPROF_CACHE: '0', TSX_DISABLE_CACHE: '1', DISABLE_V8_COMPILE_CACHE: '1' };
+  const run = runNode(join(directory, 'app.ts'), { hook: false, nodeArgs, cwd: directory, env });
   assert.equal(run.status, 0, `${label}\n${run.stderr}`);
   assert.equal(run.stderr, '', label);
   assert.match(run.stdout, /^build 1000000 fill 1000000$/m, label);
