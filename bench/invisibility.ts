@@ -25,12 +25,20 @@ export interface InvisibilityResult {
   referenceBytes: number;
   coldBytes: number;
   coldTier: string;
-  /** Calls that ended with the function optimised by TurboFan. */
+  /** Calls that ran TurboFan code from start to end (the function optimised before the call and still after). */
   optimisedCalls: number;
   optimisedMedianBytes: number;
   optimisedExact: number;
   optimisedMinBytes: number;
   optimisedMaxBytes: number;
+  /**
+   * Later calls during which V8 changed the function's tier (optimised it, or threw its optimised
+   * code away): neither unoptimised nor optimised code, the line's bytes then depend on which code
+   * ran which part of it and on the compiler's work (the plain function's tier change shows a few
+   * KiB too). Most above the plain figure, in bytes.
+   */
+  tierChangeCalls: number;
+  tierChangeMaxExtraBytes: number;
   /** Profiled non-allocating loop (200,000 iterations, 800,000 samples): net bytes reported. */
   spinColdBytes: number;
   spinLaterMedianBytes: number;
@@ -52,7 +60,10 @@ export function runInvisibility(calls: number, cacheDir: string): InvisibilityRe
   });
   const { rows } = benchResult<{ rows: Row[] }>(child, 'sampler invisibility');
   const referenceBytes = median(rows.map((row) => row.referenceBytes));
-  const optimised = rows.filter((row) => row.call > 1 && row.tierAfter === 'turbofan').map((row) => row.allocateBytes);
+  const optimised = rows
+    .filter((row) => row.call > 1 && row.tierBefore === 'turbofan' && row.tierAfter === 'turbofan')
+    .map((row) => row.allocateBytes);
+  const tierChanges = rows.filter((row) => row.call > 1 && row.tierBefore !== row.tierAfter);
   const later = rows.slice(2);
   const optimisedMedianBytes = median(optimised);
   const coldBytes = rows[0].allocateBytes;
@@ -67,6 +78,8 @@ export function runInvisibility(calls: number, cacheDir: string): InvisibilityRe
     optimisedExact: optimised.filter((value) => Math.abs(value - referenceBytes) <= 16).length,
     optimisedMinBytes: Math.min(...optimised),
     optimisedMaxBytes: Math.max(...optimised),
+    tierChangeCalls: tierChanges.length,
+    tierChangeMaxExtraBytes: Math.max(0, ...tierChanges.map((row) => row.allocateBytes - referenceBytes)),
     spinColdBytes: rows[0].spinNetBytes,
     spinLaterMedianBytes: median(later.map((row) => row.spinNetBytes)),
     spinLaterMaxBytes: Math.max(...later.map((row) => row.spinNetBytes)),
@@ -86,10 +99,12 @@ export function describeInvisibility(result: InvisibilityResult): string[] {
     `  without the sampler (plain function, two raw reads): ${num(result.referenceBytes)} B = ${mibText(result.referenceBytes)} (median)`,
     `  first call (${result.coldTier}):                     ${num(result.coldBytes)} B = ${mibText(result.coldBytes)}`,
     result.optimisedCalls > 0
-      ? `  calls ending in TurboFan code (${result.optimisedCalls}): median ${num(result.optimisedMedianBytes)} B = ` +
+      ? `  calls running TurboFan code throughout (${result.optimisedCalls}): median ${num(result.optimisedMedianBytes)} B = ` +
         `${mibText(result.optimisedMedianBytes)}; ${result.optimisedExact} of ${result.optimisedCalls} within 16 B of the plain figure, ` +
         `range ${num(result.optimisedMinBytes)}..${num(result.optimisedMaxBytes)} B`
-      : `  no call ended in TurboFan code`,
+      : `  no call ran TurboFan code throughout`,
+    `  calls during which V8 changed the function's tier (${result.tierChangeCalls}): at most ${num(result.tierChangeMaxExtraBytes)} B ` +
+      `above the plain figure`,
     `  a profiled loop that allocates nothing (800,000 samples per call): first call ${bytes(result.spinColdBytes)}, ` +
       `later calls median ${bytes(result.spinLaterMedianBytes)}, max ${bytes(result.spinLaterMaxBytes)}, ` +
       `exactly 0 in ${result.spinLaterZero} of ${later} (the same loop unprofiled: median ${bytes(result.spinReferenceLaterMedianBytes)})`,

@@ -370,8 +370,12 @@ export function resultsMarkdown(results: BenchResults): string {
     '|---|---:|---:|',
     `| without the sampler (plain function, median) | ${num(invisibility.referenceBytes)} | ${mib(invisibility.referenceBytes)} |`,
     `| profiled, first call (${invisibility.coldTier}) | ${num(invisibility.coldBytes)} | ${mib(invisibility.coldBytes)} |`,
-    `| profiled, calls ending in TurboFan code (median of ${invisibility.optimisedCalls}; ${invisibility.optimisedExact} within 16 B) | ` +
+    `| profiled, calls running TurboFan code throughout (median of ${invisibility.optimisedCalls}; ${invisibility.optimisedExact} within 16 B) | ` +
       `${num(invisibility.optimisedMedianBytes)} | ${mib(invisibility.optimisedMedianBytes)} |`,
+    '',
+    `In ${invisibility.tierChangeCalls} later call${invisibility.tierChangeCalls === 1 ? '' : 's'} V8 changed the function's tier ` +
+      `while it ran (neither unoptimised nor optimised code, left out above): at most ${bytes(invisibility.tierChangeMaxExtraBytes)} ` +
+      `above the plain figure then.`,
     '',
     `A profiled loop that allocates nothing (200,000 iterations, 800,000 samples): first call ${bytes(invisibility.spinColdBytes)}, ` +
       `later calls median ${bytes(invisibility.spinLaterMedianBytes)} (max ${bytes(invisibility.spinLaterMaxBytes)}, ` +
