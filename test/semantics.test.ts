@@ -68,6 +68,7 @@ const EXPECTED: Record<string, Expectation> = {
     ],
     calls: { counter: 4, walk: 4 },
   },
+  'runtime-flags.js': { functions: ['allocate'] },
   'lazy-init.js': {
     functions: [
       'annexBCopy', 'calledBeforeItsDeclaration', 'destructuredVarOfTheSameName', 'generatorWithHelpers', 'lazyInit',

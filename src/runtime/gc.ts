@@ -12,15 +12,30 @@ let cached: (() => void) | null | undefined;
 
 export function garbageCollector(): (() => void) | undefined {
   if (cached !== undefined) return cached ?? undefined;
-  if (typeof exposedAtLoad === 'function') {
-    cached = exposedAtLoad;
-  } else {
-    try {
-      setFlagsFromString('--expose-gc');
-      cached = runInNewContext('gc') as () => void;
-    } catch {
-      cached = null;
-    }
-  }
+  cached = typeof exposedAtLoad === 'function' ? exposedAtLoad : exposedInNewContext();
   return cached ?? undefined;
+}
+
+/**
+ * `gc` from a new context, exposing it for that context only. The flag goes back off at once: left on,
+ * every context and worker created later (a Jest test environment, `vm.runInNewContext`, a Worker)
+ * would have a global `gc` the program does not have without memprof.
+ */
+function exposedInNewContext(): (() => void) | null {
+  try {
+    // Already exposed (node --expose-gc, and the program deleted its global): nothing to change.
+    return runInNewContext('gc') as () => void;
+  } catch {
+    // ReferenceError: not exposed. Expose it below.
+  }
+  try {
+    setFlagsFromString('--expose-gc');
+    try {
+      return runInNewContext('gc') as () => void;
+    } finally {
+      setFlagsFromString('--no-expose-gc');
+    }
+  } catch {
+    return null;
+  }
 }
