@@ -3,12 +3,14 @@
 import { CallFrame } from './call-frame';
 import { beginOwnWork, endOwnWork, forceCollection, METRICS } from './metrics';
 import { settleHeapBeforeFirstCall } from './settle';
+import { compileOwnCodeEagerly } from './tiering';
 import { monotonicMs } from './clock';
 import { thresholdArmed, thresholdCrossed } from './threshold';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { applyMarker, type MarkerHandler, type ProfileFunction } from './marker-forms';
 import { callEnded, callPaused, callRunning, callStarted, rehearse, type CallStart } from './call-events';
 import { withUserStack } from './profile';
+import type { CallResult } from './call-result';
 import { append } from '../shared/primordials';
 
 /** Emitted by the instrumenter for each profiled function: name, marker line, closing-brace line. */
@@ -69,27 +71,59 @@ let runtimeReady = false;
  */
 let keptAlive: InstrumentedCall | undefined;
 
+/** Warm-up calls before the first profiled call: half end by a return, half as by an exception. */
+const WARM_UP_CALLS = 16;
+/** While they run, their results go nowhere but the last one's to the reporters' rehearsal. */
+let warmingUp = false;
+let lastWarmUpCall = false;
+
 /**
- * Before the first profiled call: run one call through the sampler and the table code, so that
- * compiling memprof's own functions and loading its modules happen now, not inside the user's first
- * call (where they would be charged to the user's lines); then settle the heap.
+ * Before the first profiled call: run calls through every method instrumented code calls (entry,
+ * samples, a quiet statement, a suspension, the return or the exception, the exit) and the last one
+ * through the table code, with V8 compiling each of memprof's functions as it first runs (see
+ * tiering.ts); then settle the heap. So compiling memprof's functions and loading its modules happen
+ * now, not inside the user's calls, where they were charged to the user's lines: with one warm-up
+ * call that skipped the entry, return and exit, and V8 compiling later, in batches, a line that
+ * allocates nothing showed 2 to 30 KiB in up to one run in four after a large start-up
+ * (test/first-calls.test.ts).
  */
 function prepareRuntime(): void {
   runtimeReady = true;
-  const options = { ...resolveOptions(undefined), stream: { write() {} } };
-  const warmUp = new ProfiledFunction('<memprof warm-up>', 'warm-up', 1, 3);
-  const start: CallStart = { id: 0, functionName: warmUp.name, file: warmUp.file, line: 1, depth: 0, parentId: 0, startedAt: 0 };
-  const frame = new CallFrame(1, 3, METRICS[options.metric], warmUp, monotonicMs);
-  keptAlive = new InstrumentedCall(warmUp, options, frame, start, false);
-  keptAlive.prepare();
-  frame.begin();
-  keptAlive.at(2);
-  keptAlive.resume(keptAlive.suspend(0));
-  keptAlive.at(3);
-  rehearse(frame.finish(warmUp.name, warmUp.file, options.precision), options);
-  // resume() put the warm-up on the stack of running calls: it is not anyone's caller.
-  callPaused(start);
+  warmingUp = true;
+  try {
+    compileOwnCodeEagerly(warmUp);
+  } finally {
+    warmingUp = false;
+  }
   settleHeapBeforeFirstCall();
+}
+
+function warmUp(): void {
+  // No collection per warm-up call for `retained`: what comes after the last sample is not measured.
+  const options = { ...resolveOptions(undefined), retained: false, stream: { write() {} } };
+  const fn = new ProfiledFunction('<memprof warm-up>', 'warm-up', 1, 3);
+  for (let call = 1; call <= WARM_UP_CALLS; call++) {
+    const start: CallStart = { id: 0, functionName: fn.name, file: fn.file, line: 1, depth: 0, parentId: 0, startedAt: 0 };
+    const frame = new CallFrame(1, 3, METRICS[options.metric], fn, monotonicMs);
+    lastWarmUpCall = call === WARM_UP_CALLS;
+    keptAlive = new InstrumentedCall(fn, options, frame, start, false);
+    keptAlive.prepare();
+    frame.begin();
+    keptAlive.running();
+    keptAlive.at(2);
+    keptAlive.tick(2);
+    keptAlive.resume(keptAlive.suspend(0));
+    keptAlive.at(3);
+    // Half of them end as by an exception (no returned()): that path is the user's too.
+    if (call % 2 === 0) keptAlive.returned(0);
+    keptAlive.exit();
+  }
+}
+
+/** How a warm-up call ends: the last one's result goes through the reporters' rehearsal, printed nowhere. */
+function warmUpEnded(call: CallStart, result: CallResult, options: ResolvedOptions | null): void {
+  callPaused(call);
+  if (lastWarmUpCall) rehearse(result, options!);
 }
 
 /** The object instrumented code holds for one call: `at`, `suspend`, `resume`, `returned`, `exit`... */
@@ -178,7 +212,8 @@ export class InstrumentedCall {
         result.lineLevel = false;
         result.lastLine = this.fn.lastLine;
       }
-      callEnded(this.start, result, this.options);
+      if (warmingUp) warmUpEnded(this.start, result, this.options);
+      else callEnded(this.start, result, this.options);
     } finally {
       endOwnWork();
     }
