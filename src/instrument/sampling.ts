@@ -42,7 +42,8 @@ export interface SamplingNames {
 export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names: SamplingNames): void {
   const call = path.scope.generateUidIdentifier('memprofCall');
   // Decided on the untouched body: the rewrite below adds calls to every statement list.
-  const quiet = (names.skipQuiet ?? process.env.MEMPROF_SAMPLE_ALL !== '1') ? quietStatements(path) : new WeakSet<t.Node>();
+  const skipQuiet = names.skipQuiet ?? process.env.MEMPROF_SAMPLE_ALL !== '1';
+  const quiet = skipQuiet ? quietStatements(path) : new WeakSet<t.Node>();
   wrapSuspensionPoints(path, call);
   const prelude = keepDeclarationsInPlace(path);
 
@@ -67,7 +68,7 @@ export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names
   noteLabels(body);
   // Whether the end of the body can be reached: only then does falling off it need marking.
   const fallsThrough = !listNeverCompletesNormally(body.body);
-  const statements = [...prelude, ...new StatementSampler(call, names.lineOf ?? startLine, quiet).statements(body.body, names.firstLine)];
+  const statements = [...prelude, ...new StatementSampler(call, names.lineOf ?? startLine, quiet, skipQuiet).statements(body.body, names.firstLine)];
 
   if (fn.generator) {
     // A generator can also end by return() from its consumer: only a catch tells a throw apart.
@@ -128,15 +129,26 @@ class StatementSampler {
     private readonly call: t.Identifier,
     private readonly lineOf: (node: t.Node) => number | undefined,
     private readonly quiet: WeakSet<t.Node>,
+    /** Count a `for...of`/`for...in` line without a read where the body's first sample follows at once. */
+    private readonly tickLoopHeads: boolean,
   ) {}
 
+  /** The `at`/`tick` statements made here, to tell them from the user's statements around them. */
+  private readonly samplePoints = new WeakSet<t.Statement>();
+
   private sample(line: number): t.Statement {
-    return t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('at')), [t.numericLiteral(line)]));
+    return this.samplePoint('at', line);
   }
 
   /** A statement that cannot allocate: its occurrence is counted, memory is not read. */
   private tick(line: number): t.Statement {
-    return t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('tick')), [t.numericLiteral(line)]));
+    return this.samplePoint('tick', line);
+  }
+
+  private samplePoint(method: 'at' | 'tick', line: number): t.Statement {
+    const point = t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier(method)), [t.numericLiteral(line)]));
+    this.samplePoints.add(point);
+    return point;
   }
 
   /**
@@ -264,7 +276,11 @@ class StatementSampler {
     } else if (t.isWhileStatement(loop)) {
       loop.test = t.sequenceExpression([this.sampleExpression(line), loop.test]);
     } else {
-      body.body.unshift(this.sample(line));
+      // The iterator step runs before the body, so this sample cannot be charged with it: it only counts
+      // the line. When the body starts with a sample of its own, nothing runs between the two, and a
+      // tick (no memory read) counts the line with the same figures.
+      const first = body.body[0];
+      body.body.unshift(this.tickLoopHeads && first && this.samplePoints.has(first) ? this.tick(line) : this.sample(line));
       if (t.isForOfStatement(loop) && loop.await) {
         // The implicit await of `for await`: what ran meanwhile belongs to other tasks.
         body.body.unshift(t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('resume')), [])));
