@@ -5,28 +5,18 @@
 // Code memprof's hook compiled (TypeScript, marked files) keeps its lines: nothing to map there.
 import { readFileSync, statSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isAbsolute } from 'node:path';
+import { readSourceMapReference, sourceFile, sourceMappingReference } from '../shared/source-map-files';
 import { classify, type Frame } from './frames';
 
 /** Files bigger than this are not read for a comment: no generated file worth mapping is that big. */
 const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
 
-const COMMENT = /\/\/[#@]\s*sourceMappingURL=([^\s'"]+)\s*$/gm;
-
 export interface LoadedMap {
   map: SourceMap;
-  /** Where the map is: what its sources are relative to. */
-  url: string;
-}
-
-/** The payload of a data: URL (base64 or percent-encoded). */
-function dataUrlText(url: string): string | undefined {
-  const comma = url.indexOf(',');
-  if (comma < 0) return undefined;
-  const header = url.slice(5, comma);
-  const body = url.slice(comma + 1);
-  return header.endsWith(';base64') ? Buffer.from(body, 'base64').toString('utf8') : decodeURIComponent(body);
+  /** Where the map is (a path): what its sources are relative to, after `sourceRoot`. */
+  location: string;
+  sourceRoot: string | undefined;
 }
 
 /** The source map of a generated file, or undefined when it has none (or one that cannot be read). */
@@ -39,32 +29,15 @@ export function loadSourceMap(file: string, warn: (message: string) => void): Lo
   } catch {
     return undefined; // gone since the run, or not a file: the frame stays as V8 gave it
   }
-  let reference: string | undefined;
-  for (const match of source.matchAll(COMMENT)) reference = match[1];
+  const reference = sourceMappingReference(source);
   if (!reference) return undefined;
-  let text: string | undefined;
-  let url = pathToFileURL(file).href;
   try {
-    if (reference.startsWith('data:')) text = dataUrlText(reference);
-    else {
-      url = new URL(reference, pathToFileURL(file)).href;
-      text = readFileSync(fileURLToPath(url), 'utf8');
-    }
-    if (text === undefined) return undefined;
-    return { map: new SourceMap(JSON.parse(text) as SourceMapPayload), url };
+    const { text, location } = readSourceMapReference(reference, file);
+    const payload = JSON.parse(text) as SourceMapPayload;
+    return { map: new SourceMap(payload), location, sourceRoot: payload.sourceRoot || undefined };
   } catch (error) {
     warn(`cannot use the source map of ${file} (${(error as Error).message.split('\n')[0]}): its frames stay as V8 gave them`);
     return undefined;
-  }
-}
-
-/** A map's source as a path when it names a file, else as it is (`webpack://...`). */
-function sourcePath(source: string, mapUrl: string): string {
-  try {
-    const url = new URL(source, mapUrl);
-    return url.protocol === 'file:' ? fileURLToPath(url) : source;
-  } catch {
-    return isAbsolute(source) ? source : resolve(dirname(fileURLToPath(mapUrl)), source);
   }
 }
 
@@ -77,7 +50,8 @@ export function mapFrame(frame: Frame, loaded: LoadedMap): Frame {
     originalColumn: number;
   }>;
   if (entry.originalSource === undefined || entry.originalLine === undefined) return frame;
-  const file = sourcePath(entry.originalSource, loaded.url);
+  // Node's SourceMap gives the source as the map writes it, without its sourceRoot.
+  const file = sourceFile(entry.originalSource, loaded.sourceRoot, loaded.location);
   return {
     ...frame,
     file,

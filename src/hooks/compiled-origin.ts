@@ -4,19 +4,15 @@
 // compiler dropped and show the original lines (src/instrument/original-source.ts). Kept light: the
 // require hook asks `needsCompile` of every file before the compiler is loaded.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { basename, dirname } from 'node:path';
 import { isTypeScriptFile, mayContainMarkers, mentionsProfile } from '../instrument/file-kinds';
 import type { OriginalSources } from '../instrument/original-source';
+import { readSourceMapReference, sourceFile, sourceMappingReference } from '../shared/source-map-files';
 import { isIncluded } from './included-files';
-
-const SOURCE_MAP_URL = /^[ \t]*\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*$/gm;
 
 /** Does the code name a source map of its own (the comment as readOrigin reads it)? */
 export function hasSourceMappingComment(code: string): boolean {
-  if (!code.includes('sourceMappingURL=')) return false;
-  SOURCE_MAP_URL.lastIndex = 0;
-  return SOURCE_MAP_URL.test(code);
+  return sourceMappingReference(code) !== undefined;
 }
 const BOM = /^\uFEFF/;
 
@@ -98,26 +94,22 @@ interface RawSourceMap {
 }
 
 function readOrigin(code: string, filename: string): OriginalSources | undefined {
-  let url: string | undefined;
-  for (const match of code.matchAll(SOURCE_MAP_URL)) url = match[1];
-  let map: RawSourceMap & { file?: string };
+  const reference = sourceMappingReference(code);
   // Without a sourceMappingURL comment, a `.map` beside the file (esbuild's `sourcemap: 'external'`).
-  let mapFile = url ? filename : `${filename}.map`;
   // Asking first is cheaper than the exception of reading a file that is not there (most files).
-  if (!url && !isFile(mapFile)) return undefined;
+  if (!reference && !isFile(`${filename}.map`)) return undefined;
+  let map: RawSourceMap & { file?: string };
+  let mapFile: string;
   try {
-    if (url?.startsWith('data:')) {
-      map = JSON.parse(dataUrlText(url)) as RawSourceMap;
-    } else {
-      if (url) mapFile = resolve(dirname(filename), decodeURIComponent(url.replace(/^file:\/\//, '')));
-      map = JSON.parse(readFileSync(mapFile, 'utf8')) as RawSourceMap;
-      if (!url && map.file !== undefined && map.file !== basename(filename)) return undefined;
-    }
+    const read = reference ? readSourceMapReference(reference, filename) : { text: readFileSync(`${filename}.map`, 'utf8'), location: `${filename}.map` };
+    map = JSON.parse(read.text) as RawSourceMap;
+    mapFile = read.location;
+    if (!reference && map.file !== undefined && map.file !== basename(filename)) return undefined;
   } catch {
     return undefined; // no map after all, or not one memprof can read: the code is all there is
   }
   if (map.version !== 3 || !Array.isArray(map.sources) || (typeof map.mappings !== 'string' && !map.sections)) return undefined;
-  const files = map.sources.map((source) => sourcePath(source ?? '', map.sourceRoot, mapFile));
+  const files = map.sources.map((source) => sourceFile(source ?? '', map.sourceRoot, mapFile));
   const contents = files.map((file, index) => {
     const content = map.sourcesContent?.[index];
     if (typeof content === 'string') return content;
@@ -129,23 +121,4 @@ function readOrigin(code: string, filename: string): OriginalSources | undefined
   });
   if (contents.every((content) => content === null)) return undefined;
   return { map, files, contents };
-}
-
-function dataUrlText(url: string): string {
-  const comma = url.indexOf(',');
-  const header = url.slice(0, comma);
-  const body = url.slice(comma + 1);
-  return header.endsWith(';base64') ? Buffer.from(body, 'base64').toString('utf8') : decodeURIComponent(body);
-}
-
-/** A source's file, as the source map specification resolves it: sourceRoot, then the map's location. */
-function sourcePath(source: string, sourceRoot: string | undefined, mapFile: string): string {
-  const root = sourceRoot ? (sourceRoot.endsWith('/') ? sourceRoot : `${sourceRoot}/`) : '';
-  try {
-    const url = new URL(root + source, pathToFileURL(mapFile));
-    if (url.protocol === 'file:') return fileURLToPath(url);
-  } catch {
-    // not a URL either: kept as written
-  }
-  return root + source;
 }

@@ -3,7 +3,7 @@
 // reading and checking a profile, source maps, line data, and `memprof snapshot`'s signal mask.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHARE_ENV } from 'node:worker_threads';
@@ -172,7 +172,7 @@ test('one profile per thread for export: the last one written', () => {
   });
 });
 
-test("source maps: a data: URL map moves a frame to the original file and line; a frame it has no entry for stays", () => {
+test("source maps: a data: URL or a file's map moves a frame to the original file and line (after sourceRoot); a frame it has no entry for stays", () => {
   withFolder((dir) => {
     // Generated line 3 (0-based 2) comes from line 8 (0-based 7) of src/app.ts: mapping "AAOA" on
     // the third line (two empty lines before it, then a segment at column 0).
@@ -185,6 +185,11 @@ test("source maps: a data: URL map moves a frame to the original file and line; 
     assert.equal(mapped.file, join(dir, 'src', 'app.ts'));
     assert.equal(mapped.line, 8);
     assert.equal(mapped.generated, `${file}:3:11`);
+    // A map file elsewhere, with a sourceRoot (Node's SourceMap leaves it out of its sources).
+    writeFileSync(file, `'use strict';\n\nfunction f() {}\n//# sourceMappingURL=maps/app.js.map\n`);
+    mkdirSync(join(dir, 'maps'));
+    writeFileSync(join(dir, 'maps', 'app.js.map'), JSON.stringify({ ...map, sourceRoot: '../lib' }));
+    assert.equal(mapFrame(frame, loadSourceMap(file, assert.fail)!).file, join(dir, 'lib', 'src', 'app.ts'));
     writeFileSync(file, `function f() {}\n//# sourceMappingURL=app.js.map\n`);
     writeFileSync(join(dir, 'app.js.map'), '{not json');
     const warnings: string[] = [];

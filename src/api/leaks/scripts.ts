@@ -3,9 +3,8 @@
 // files before running them (Jest's Babel, Vitest's esbuild), and their lines can move: a line the
 // leak finder reports is always one of the user's file.
 import { SourceMap } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readSourceMapReference } from '../../shared/source-map-files';
 import type { InspectorSession } from './inspector';
 
 interface Script {
@@ -26,14 +25,9 @@ export function pathOf(url: string): string {
 }
 
 function readSourceMap(script: Script): SourceMap | null {
-  const reference = script.sourceMapURL;
-  if (!reference) return null;
+  if (!script.sourceMapURL) return null;
   try {
-    let text: string;
-    const inline = /^data:application\/json(?:;charset=[^;,]+)?(;base64)?,(.*)$/s.exec(reference);
-    if (inline) text = inline[1] ? Buffer.from(inline[2], 'base64').toString('utf8') : decodeURIComponent(inline[2]);
-    else text = readFileSync(resolve(dirname(pathOf(script.url)), pathOf(reference)), 'utf8');
-    return new SourceMap(JSON.parse(text));
+    return new SourceMap(JSON.parse(readSourceMapReference(script.sourceMapURL, pathOf(script.url)).text));
   } catch {
     return null;
   }
