@@ -90,6 +90,23 @@ for (const mode of MODES) {
     for (const call of together) near(call.allocatedBytes, alone[0].allocatedBytes, 0.05 * alone[0].allocatedBytes, 'overlapping call total');
   });
 
+  test(`${mode.name}: a for...of step is charged to the loop's line; a for await step's wait is not the call's`, () => {
+    const run = runFixture('iteration-steps.js', mode.env);
+    const { sumRows, drain, others } = JSON.parse(run.stdout) as { sumRows: CallReport; drain: CallReport; others: number };
+    const line = (call: CallReport, number: number) => call.lines.find((entry) => entry.line === number)!;
+    // The generator's three 16 MB rows are made by the steps of the loop on line 19; lines 20 and 21
+    // allocate nothing (they showed 32 MB when the step was charged to the line before it).
+    if (mode.exact) near(line(sumRows, 19).allocatedBytes, 3 * ARRAY_16MB, 0.5 * MiB, 'for...of line');
+    else assert.ok(line(sumRows, 19).allocatedBytes <= 3 * ARRAY_16MB + 0.5 * MiB, `for...of line ${line(sumRows, 19).allocatedBytes}`);
+    assert.equal(line(sumRows, 19).occurrences, 4);
+    for (const body of [20, 21]) assert.ok(line(sumRows, body).allocatedBytes < 0.5 * MiB, `line ${body}: ${line(sumRows, body).allocatedBytes} B`);
+    // Another task allocated 16 MB at each of the three waits of the for await on line 40: none of it
+    // is the call's (it was all charged to it before).
+    assert.equal(others, 3);
+    assert.ok(drain.allocatedBytes < 0.5 * MiB, `drain allocated ${drain.allocatedBytes} B`);
+    assert.equal(line(drain, 40).occurrences, 4);
+  });
+
   test(`${mode.name}: a recursive function's summed table counts the outermost call once`, () => {
     const run = runFixture('recursion.js', { ...mode.env, MEMPROF_MAX_TABLES: '0' });
     const wallMs = Number(/in ([\d.]+) ms/.exec(run.stdout)?.[1]);

@@ -93,9 +93,9 @@ console.log(
   `BENCH ${JSON.stringify({
     records,
     documentBytes: text.length,
-    // entry, 4 statements up to the loop, 3 per record (its 3 statements; the loop's line is counted
-    // without a read, the body's first sample following at once), 2 after the loop, exit.
-    readsPerCall: 3 * records + 8,
+    // entry, 4 statements up to the loop, 4 per record (3 statements, then the loop's line at the end
+    // of the body, before the next step), 2 after the loop, exit.
+    readsPerCall: 4 * records + 8,
     rounds: samples,
   })}`,
 );

@@ -10,9 +10,10 @@
 //                                       }
 //
 // `at(line)` closes the previous statement, so each statement's memory delta is charged to its own
-// line whatever way control leaves it (return, throw, break, continue). Loop bodies end with
-// `at(loopLine)` so the loop header's re-evaluation is charged to the loop line, and `await`/`yield`
-// become `call.resume(await call.suspend(x))` so a suspended call is not charged for other tasks.
+// line whatever way control leaves it (return, throw, break, continue). Each pass through a loop's
+// header is a sample on the loop's line, so the header's re-evaluation (test, update, the next
+// iterator step) is charged to the loop line, and `await`/`yield` become
+// `call.resume(await call.suspend(x))` so a suspended call is not charged for other tasks.
 // Nothing is inserted where it could never run (after a statement that always returns or throws),
 // so coverage tools see no extra uncovered code. Nested functions are other functions: their bodies
 // are not touched (declarations.ts keeps the body's own function declarations what they were).
@@ -42,8 +43,7 @@ export interface SamplingNames {
 export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names: SamplingNames): void {
   const call = path.scope.generateUidIdentifier('memprofCall');
   // Decided on the untouched body: the rewrite below adds calls to every statement list.
-  const skipQuiet = names.skipQuiet ?? process.env.MEMPROF_SAMPLE_ALL !== '1';
-  const quiet = skipQuiet ? quietStatements(path) : new WeakSet<t.Node>();
+  const quiet = (names.skipQuiet ?? process.env.MEMPROF_SAMPLE_ALL !== '1') ? quietStatements(path) : new WeakSet<t.Node>();
   wrapSuspensionPoints(path, call);
   const prelude = keepDeclarationsInPlace(path);
 
@@ -68,7 +68,7 @@ export function instrumentFunctionBody(path: NodePath<ProfilableFunction>, names
   noteLabels(body);
   // Whether the end of the body can be reached: only then does falling off it need marking.
   const fallsThrough = !listNeverCompletesNormally(body.body);
-  const statements = [...prelude, ...new StatementSampler(call, names.lineOf ?? startLine, quiet, skipQuiet).statements(body.body, names.firstLine)];
+  const statements = [...prelude, ...new StatementSampler(call, names.lineOf ?? startLine, quiet).statements(body.body, names.firstLine)];
 
   if (fn.generator) {
     // A generator can also end by return() from its consumer: only a catch tells a throw apart.
@@ -129,26 +129,20 @@ class StatementSampler {
     private readonly call: t.Identifier,
     private readonly lineOf: (node: t.Node) => number | undefined,
     private readonly quiet: WeakSet<t.Node>,
-    /** Count a `for...of`/`for...in` line without a read where the body's first sample follows at once. */
-    private readonly tickLoopHeads: boolean,
   ) {}
 
-  /** The `at`/`tick` statements made here, to tell them from the user's statements around them. */
-  private readonly samplePoints = new WeakSet<t.Statement>();
+  /** The loops the statements being instrumented are in, innermost last: where a `continue` goes. */
+  private readonly loops: EnclosingLoop[] = [];
+  /** The labels of a labelled statement (`a: b: for ...` gives the loop both). */
+  private readonly labels = new WeakMap<t.Statement, string[]>();
 
   private sample(line: number): t.Statement {
-    return this.samplePoint('at', line);
+    return t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('at')), [t.numericLiteral(line)]));
   }
 
   /** A statement that cannot allocate: its occurrence is counted, memory is not read. */
   private tick(line: number): t.Statement {
-    return this.samplePoint('tick', line);
-  }
-
-  private samplePoint(method: 'at' | 'tick', line: number): t.Statement {
-    const point = t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier(method)), [t.numericLiteral(line)]));
-    this.samplePoints.add(point);
-    return point;
+    return t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('tick')), [t.numericLiteral(line)]));
   }
 
   /**
@@ -181,9 +175,11 @@ class StatementSampler {
         continue;
       }
       if (t.isReturnStatement(statement)) this.markReturn(statement);
+      if (t.isContinueStatement(statement)) out.push(...(this.continued(statement)?.beforeStep?.() ?? []));
       const line = this.lineOf(statement);
       if (line !== undefined && !isInert(statement)) {
         if (line !== lastSampledLine && !samplesItself(statement)) out.push(this.quietRow(list, index, line) ? this.tick(line) : this.sample(line));
+        if (suspendsBeforeLoop(statement)) out.push(t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('suspend')), [])));
         const compound = this.descend(statement, line);
         lastSampledLine = !compound || statement.loc?.start.line === statement.loc?.end.line ? line : -1;
       } else {
@@ -220,6 +216,7 @@ class StatementSampler {
     if (t.isLabeledStatement(statement)) {
       // Whatever is labeled (a loop, a block, a switch, an if, a try) is instrumented as it would be.
       if (t.isReturnStatement(statement.body)) this.markReturn(statement.body);
+      this.labels.set(statement.body, [...(this.labels.get(statement) ?? []), statement.label.name]);
       return this.descend(statement.body, line);
     }
     if (t.isSwitchStatement(statement)) {
@@ -260,33 +257,73 @@ class StatementSampler {
 
   /**
    * Each pass through the loop's header is a sample on the loop's line, placed where `continue`
-   * cannot skip it: in the update of a `for`, in the test of a `while`/`do`, at the top of the body of
-   * a `for...of`/`for...in` (whose iterator step is then charged to the line that ran before it).
+   * cannot skip it: before the update of a `for`, in the test of a `while`/`do`; for a
+   * `for...of`/`for...in`, whose next iterator step runs before the body, at the end of the body and
+   * before each `continue` to it (and at the first step, the sample before the loop). A `for await`
+   * step awaits: the call is suspended from there to the top of the body, as at an `await`; also at
+   * the first step when the iterable is a plain name (see suspendsBeforeLoop).
    */
   private loop(loop: t.Loop, line: number): void {
+    const beforeStep = line === -1 ? undefined : this.beforeStep(loop, line);
+    this.loops.push({ loop, labels: this.labels.get(loop) ?? [], beforeStep });
     const body = this.block(loop.body, line);
+    this.loops.pop();
     loop.body = body;
     if (line === -1) return;
     if (t.isForStatement(loop)) {
       if (!loopBodyCanRepeat(loop)) return;
-      loop.update = loop.update ? t.sequenceExpression([loop.update, this.sampleExpression(line)]) : this.sampleExpression(line);
+      loop.update = loop.update ? t.sequenceExpression([this.sampleExpression(line), loop.update]) : this.sampleExpression(line);
     } else if (t.isDoWhileStatement(loop)) {
       if (!loopBodyCanRepeat(loop)) return;
       loop.test = t.sequenceExpression([this.sampleExpression(line), loop.test]);
     } else if (t.isWhileStatement(loop)) {
       loop.test = t.sequenceExpression([this.sampleExpression(line), loop.test]);
-    } else {
-      // The iterator step runs before the body, so this sample cannot be charged with it: it only counts
-      // the line. When the body starts with a sample of its own, nothing runs between the two, and a
-      // tick (no memory read) counts the line with the same figures.
-      const first = body.body[0];
-      body.body.unshift(this.tickLoopHeads && first && this.samplePoints.has(first) ? this.tick(line) : this.sample(line));
-      if (t.isForOfStatement(loop) && loop.await) {
-        // The implicit await of `for await`: what ran meanwhile belongs to other tasks.
-        body.body.unshift(t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('resume')), [])));
-      }
+    } else if (beforeStep) {
+      if (!listNeverCompletesNormally(body.body)) body.body.push(...beforeStep());
+      if (t.isForOfStatement(loop) && loop.await) body.body.unshift(t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('resume')), [])));
     }
   }
+
+  /** What goes before a `for...of`/`for...in` loop's next step: its line's sample (and, for `for await`, a suspension). */
+  private beforeStep(loop: t.Loop, line: number): (() => t.Statement[]) | undefined {
+    if (!t.isForXStatement(loop)) return undefined;
+    if (!(t.isForOfStatement(loop) && loop.await)) return () => [this.sample(line)];
+    return () => [this.sample(line), t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('suspend')), []))];
+  }
+
+  /** The loop a `continue` goes to: the one with its label, else the innermost. */
+  private continued(statement: t.ContinueStatement): EnclosingLoop | undefined {
+    const label = statement.label?.name;
+    for (let index = this.loops.length - 1; index >= 0; index--) {
+      const enclosing = this.loops[index];
+      if (label === undefined || enclosing.labels.includes(label)) return enclosing;
+    }
+    return undefined;
+  }
+}
+
+interface EnclosingLoop {
+  loop: t.Loop;
+  labels: string[];
+  /** The statements that go before the loop's next iterator step; undefined when it has no step. */
+  beforeStep: (() => t.Statement[]) | undefined;
+}
+
+/**
+ * A `for await` over a name or a property (`for await (const chunk of stream)`, `of this.lines`):
+ * evaluating it does not allocate (short of a getter), so the call is suspended before the loop, and
+ * what other tasks do during the first step is not charged to it. Any other iterable (a call's result)
+ * is evaluated on the loop's line with the call counting: it cannot be wrapped in a call of memprof's,
+ * since V8's TypeError for a value that is not iterable quotes the expression.
+ */
+function suspendsBeforeLoop(statement: t.Statement): boolean {
+  if (t.isLabeledStatement(statement)) return suspendsBeforeLoop(statement.body);
+  return t.isForOfStatement(statement) && statement.await && isNameOrProperty(statement.right);
+}
+
+function isNameOrProperty(expression: t.Node): boolean {
+  if (t.isIdentifier(expression) || t.isThisExpression(expression)) return true;
+  return t.isMemberExpression(expression) && !expression.computed && isNameOrProperty(expression.object);
 }
 
 /** A `while` samples in its own test, which also runs first: no sample before it. */

@@ -166,6 +166,59 @@ test('samples go before statements in every kind of block, once per line', () =>
   );
 });
 
+/** The profiled body's code with memprof's calls shortened (`_memprofCall.at(4)` -> `at4`), spaces dropped. */
+function compact(code: string): string {
+  const body = code.slice(code.indexOf('try {') + 5, code.lastIndexOf('} finally'));
+  return body.replace(/_memprofCall\.(\w+)\((\d*)\)/g, '$1$2').replace(/_memprofCall\./g, '').replace(/\s+/g, '');
+}
+
+test("a loop's next step is charged to its line: for...of/for...in sample at the end of the body and before a continue", () => {
+  const source = [
+    '/** @profile */', //                                 1
+    'function steps(items, table) {', //                  2
+    '  outer: for (const item of items) {', //            3
+    '    for (let i = 0; i < item; i++) {', //            4
+    '      if (i === 2) continue outer;', //              5 to the for...of: its sample first
+    '      if (i === 1) continue;', //                    6 to the for: its update samples
+    '      use(i);', //                                   7
+    '    }', //                                           8
+    '    if (!item) break;', //                           9 no step after a break
+    '  }', //                                             10
+    '  for (const key in table) use(key);', //            11 one line: the row's sample ends the body
+    '  for (const item of items) {', //                   12
+    '    return item;', //                                13 the body never ends: no sample there
+    '  }', //                                             14
+    '}', //                                               15
+  ].join('\n');
+  const result = instrument(source, '/app/steps.js', OPTIONS);
+  assert.ok(result);
+  assert.equal(
+    compact(result.code),
+    'at3;outer:for(constitemofitems){at4;for(leti=0;i<item;at4,i++){at5;if(i===2){at3;continueouter;}at6;if(i===1)continue;at7;use(i);}at9;if(!item)break;at3;}' +
+      'at11;for(constkeyintable){use(key);at11;}at12;for(constitemofitems){at13;returnreturned(item);}returned;;',
+  );
+});
+
+test('a for await step suspends the call like an await; over a name, from the first step on', () => {
+  const source = [
+    '/** @profile */', //                                 1
+    'async function drain(stream, open) {', //            2
+    '  for await (const chunk of stream) {', //           3
+    '    if (!chunk) continue;', //                       4
+    '    use(chunk);', //                                 5
+    '  }', //                                             6
+    '  for await (const line of open()) use(line);', //   7 a call: evaluated unsuspended, then each step
+    '}', //                                               8
+  ].join('\n');
+  const result = instrument(source, '/app/drain.js', OPTIONS);
+  assert.ok(result);
+  assert.equal(
+    compact(result.code),
+    'at3;suspend;forawait(constchunkofstream){resume;at4;if(!chunk){at3;suspend;continue;}at5;use(chunk);at3;suspend;}' +
+      'at7;forawait(constlineofopen()){resume;use(line);at7;suspend;}returned;;',
+  );
+});
+
 test('await and yield in the profiled body are bracketed, nested functions are not touched', () => {
   const source = [
     '/** @profile */',
