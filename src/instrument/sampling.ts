@@ -175,7 +175,8 @@ class StatementSampler {
         continue;
       }
       if (t.isReturnStatement(statement)) this.markReturn(statement);
-      if (t.isContinueStatement(statement)) out.push(...(this.continued(statement)?.beforeStep?.() ?? []));
+      // Asked of the statement as written: once instrumented, `while (true)` tests `(at(n), true)`.
+      const jumpsAway = neverCompletesNormally(statement);
       const line = this.lineOf(statement);
       if (line !== undefined && !isInert(statement)) {
         if (line !== lastSampledLine && !samplesItself(statement)) out.push(this.quietRow(list, index, line) ? this.tick(line) : this.sample(line));
@@ -186,8 +187,10 @@ class StatementSampler {
         this.descend(statement, lastSampledLine);
         lastSampledLine = -1;
       }
+      // After the continue's own sample: the loop's next step is the loop line's.
+      if (t.isContinueStatement(statement)) out.push(...(this.continued(statement)?.beforeStep?.() ?? []));
       out.push(statement);
-      if (neverCompletesNormally(statement)) reachable = false;
+      if (jumpsAway) reachable = false;
     }
     return out;
   }
@@ -264,6 +267,9 @@ class StatementSampler {
    * the first step when the iterable is a plain name (see suspendsBeforeLoop).
    */
   private loop(loop: t.Loop, line: number): void {
+    // Asked of the body as written (instrumented, an inner `while (true)` no longer looks endless).
+    const canRepeat = loopBodyCanRepeat(loop);
+    const bodyEnds = !neverCompletesNormally(loop.body);
     const beforeStep = line === -1 ? undefined : this.beforeStep(loop, line);
     this.loops.push({ loop, labels: this.labels.get(loop) ?? [], beforeStep });
     const body = this.block(loop.body, line);
@@ -271,15 +277,15 @@ class StatementSampler {
     loop.body = body;
     if (line === -1) return;
     if (t.isForStatement(loop)) {
-      if (!loopBodyCanRepeat(loop)) return;
+      if (!canRepeat) return;
       loop.update = loop.update ? t.sequenceExpression([this.sampleExpression(line), loop.update]) : this.sampleExpression(line);
     } else if (t.isDoWhileStatement(loop)) {
-      if (!loopBodyCanRepeat(loop)) return;
+      if (!canRepeat) return;
       loop.test = t.sequenceExpression([this.sampleExpression(line), loop.test]);
     } else if (t.isWhileStatement(loop)) {
       loop.test = t.sequenceExpression([this.sampleExpression(line), loop.test]);
     } else if (beforeStep) {
-      if (!listNeverCompletesNormally(body.body)) body.body.push(...beforeStep());
+      if (bodyEnds) body.body.push(...beforeStep());
       if (t.isForOfStatement(loop) && loop.await) body.body.unshift(t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('resume')), [])));
     }
   }

@@ -113,6 +113,8 @@ function warmUp(): void {
     keptAlive.at(2);
     keptAlive.tick(2);
     keptAlive.resume(keptAlive.suspend(0));
+    // Left suspended, as a `for await` loop that ran out leaves it: the next sample resumes.
+    keptAlive.suspend(0);
     keptAlive.at(3);
     // Half of them end as by an exception (no returned()): that path is the user's too.
     if (call % 2 === 0) keptAlive.returned(0);
@@ -133,6 +135,11 @@ export class InstrumentedCall {
   private hasThrown = false;
   /** False in calls-only mode: statements and suspensions are not sampled. */
   private readonly sampling: boolean;
+  /**
+   * Suspended (off the running calls): between suspend() and resume(), or the next sample (a
+   * `for await` loop that ran out is left suspended; its next statement's sample resumes it).
+   */
+  private paused = false;
 
   constructor(
     private readonly fn: ProfiledFunction,
@@ -168,6 +175,7 @@ export class InstrumentedCall {
   }
 
   at(line: number): void {
+    if (this.paused) this.unpause();
     if (this.sampling) this.frame.at(line);
   }
 
@@ -177,13 +185,21 @@ export class InstrumentedCall {
   }
 
   suspend<T>(value: T): T {
-    callPaused(this.start);
+    if (!this.paused) {
+      this.paused = true;
+      callPaused(this.start);
+    }
     return this.sampling ? this.frame.suspend(value) : value;
   }
 
   resume<T>(value: T): T {
-    callRunning(this.start);
+    if (this.paused) this.unpause();
     return this.sampling ? this.frame.resume(value) : value;
+  }
+
+  private unpause(): void {
+    this.paused = false;
+    callRunning(this.start);
   }
 
   /** Marks a normal return; passes the returned value through. */

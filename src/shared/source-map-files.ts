@@ -3,10 +3,11 @@
 // `//# sourceMappingURL=` comment names the map, inline (a data: URL) or a file relative to the
 // generated one; a map's sources are relative to the map's own location, after its sourceRoot.
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** The comment, on a line of its own (what compilers write, and what Node reads). */
-const SOURCE_MAPPING_COMMENT = /^[ \t]*\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*$/gm;
+/** The comment, ending its line (on a line of its own, as compilers write it, or after code, as Node and V8 also read it). */
+const SOURCE_MAPPING_COMMENT = /\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*$/gm;
 
 /** The reference of the code's last sourceMappingURL comment (the one that counts), if it has one. */
 export function sourceMappingReference(code: string): string | undefined {
@@ -45,15 +46,20 @@ function dataUrlText(url: string): string {
 
 /**
  * A map's source as a file path, as the source map specification resolves it (sourceRoot, then the
- * map's location); a source that names no file (`webpack://app/x.ts`) is kept as written.
+ * map's location); an absolute source ignores sourceRoot; a source that names no file
+ * (`webpack://app/x.ts`) is kept as written.
  */
 export function sourceFile(source: string, sourceRoot: string | undefined, mapLocation: string): string {
   const root = sourceRoot ? (sourceRoot.endsWith('/') ? sourceRoot : `${sourceRoot}/`) : '';
+  const written = isAbsolute(source) || URL_SCHEME.test(source) ? source : root + source;
   try {
-    const url = new URL(root + source, pathToFileURL(mapLocation));
-    if (url.protocol === 'file:') return fileURLToPath(url);
+    const url = new URL(written, pathToFileURL(mapLocation));
+    if (url.protocol !== 'file:') return written;
+    return fileURLToPath(url);
   } catch {
-    // not a URL either: kept as written
+    // Not a URL after all (a literal `%` in a file name): a path relative to the map.
+    return resolve(dirname(mapLocation), written);
   }
-  return root + source;
 }
+
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;

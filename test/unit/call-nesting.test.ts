@@ -45,3 +45,46 @@ test('a call started while another runs is its child; suspended calls are nobody
     stop();
   }
 });
+
+test('a for await loop\'s suspensions keep the running calls balanced: a resume without a suspend, a sample after one', () => {
+  const started: CallStart[] = [];
+  const stop = addCallListener({ started: (call) => void started.push(call), ended: () => true });
+  try {
+    const file = registerFile('/virtual/stream.js', [
+      ['drain', 1, 10],
+      ['after', 11, 20],
+    ]);
+    // A `for await` over an array, left by break: each body starts with resume(), its steps did not
+    // all suspend (before, every resume() pushed the call once more, for good).
+    const broken = file.enter(0);
+    broken.resume(undefined);
+    broken.at(3);
+    broken.at(2);
+    broken.suspend(undefined);
+    broken.resume(undefined);
+    broken.resume(undefined);
+    broken.at(4);
+    broken.exit();
+    const top = file.enter(1);
+    top.exit();
+    // A loop that ran out leaves the call suspended; the next statement's sample resumes it, so a
+    // call it makes then is its child.
+    const drained = file.enter(0);
+    drained.at(2);
+    drained.suspend(undefined);
+    drained.at(5);
+    const child = file.enter(1);
+    child.exit();
+    drained.exit();
+    const [, afterBroken, drainedStart, childStart] = started;
+    assert.deepEqual(
+      [afterBroken, childStart].map((call) => [call.functionName, call.depth, call.parentId]),
+      [
+        ['after', 0, 0],
+        ['after', 1, drainedStart.id],
+      ],
+    );
+  } finally {
+    stop();
+  }
+});

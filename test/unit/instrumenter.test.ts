@@ -199,6 +199,31 @@ test("a loop's next step is charged to its line: for...of/for...in sample at the
   );
 });
 
+test("a continue on a line of its own is sampled, then the loop's line takes the step; an endless inner loop adds no end sample", () => {
+  const source = [
+    '/** @profile */', //                                 1
+    'function skip(items) {', //                          2
+    '  for (const item of items) {', //                   3
+    '    if (item)', //                                   4
+    '      continue;', //                                 5 its own row, then the loop line's sample
+    '    use(item);', //                                  6
+    '  }', //                                             7
+    '  outer: for (const item of items) {', //            8
+    '    while (true) {', //                              9 never ends: nothing after it runs
+    '      if (item) continue outer;', //                 10
+    '    }', //                                           11
+    '  }', //                                             12
+    '}', //                                               13
+  ].join('\n');
+  const result = instrument(source, '/app/skip.js', OPTIONS);
+  assert.ok(result);
+  assert.equal(
+    compact(result.code),
+    'at3;for(constitemofitems){at4;if(item){at5;at3;continue;}at6;use(item);at3;}' +
+      'at8;outer:for(constitemofitems){while(at9,true){at10;if(item){at8;continueouter;}}}returned;;',
+  );
+});
+
 test('a for await step suspends the call like an await; over a name, from the first step on', () => {
   const source = [
     '/** @profile */', //                                 1

@@ -14,7 +14,8 @@ test('the last sourceMappingURL comment on a line of its own is the one that cou
   assert.equal(sourceMappingReference('const a = 1;\n'), undefined);
   assert.equal(sourceMappingReference('//# sourceMappingURL=first.map\ncode();\n//@ sourceMappingURL=last.map\n'), 'last.map');
   assert.equal(sourceMappingReference('  //# sourceMappingURL=indented.js.map  \n'), 'indented.js.map');
-  // Inside a string, not a comment of its own: not a reference.
+  // After code on its line (Node and V8 read that too); inside a string, not a reference.
+  assert.equal(sourceMappingReference('void 0;//# sourceMappingURL=after-code.js.map\n'), 'after-code.js.map');
   assert.equal(sourceMappingReference('const s = "//# sourceMappingURL=x.map";\n'), undefined);
 });
 
@@ -40,4 +41,8 @@ test("a map's sources resolve after its sourceRoot, from the map's location; oth
   assert.equal(sourceFile('app.ts', '../src', '/project/dist/app.js.map'), '/project/src/app.ts');
   assert.equal(sourceFile('app.ts', '/abs/root/', '/project/dist/app.js.map'), '/abs/root/app.ts');
   assert.equal(sourceFile('webpack://app/./src/x.ts', undefined, '/project/dist/app.js.map'), 'webpack://app/./src/x.ts');
+  // An absolute source keeps its path whatever the sourceRoot; a literal % is a file name, not an escape.
+  assert.equal(sourceFile('/elsewhere/a.ts', 'x', '/project/dist/app.js.map'), '/elsewhere/a.ts');
+  assert.equal(sourceFile('../src dir/100%.ts', undefined, '/project/dist/app.js.map'), '/project/src dir/100%.ts');
+  assert.equal(sourceFile('a%20b.ts', undefined, '/project/dist/app.js.map'), '/project/dist/a b.ts');
 });
