@@ -12,12 +12,16 @@ import { FIXTURES, runNode } from './helpers';
 const COMPILE_NOISE = 256 * 1024;
 
 function reports(file: string, sampleAll: boolean): { status: number | null; calls: CallReport[] } {
-  // Optimising compiles finish where they are triggered, not on a background thread: their metadata is
-  // allocated on the line that triggers them, the same in both runs, rather than wherever the main
-  // thread is when a loaded machine finishes them (which moved up to 300 KiB between lines).
+  // No optimising compiler: when V8 optimises a function is not reproducible from run to run, and
+  // what its unoptimised code allocates until then is charged to the line running. In semantics/
+  // recursion.js, 5,000 nested calls of one function with no quiet statement (the same code in both
+  // runs), its outermost call's line showed 91 KiB to 530 KiB from run to run (1,619,328 B +- 8 each
+  // time without TurboFan). Before, with optimisation on a background thread, its metadata moved up
+  // to 300 KiB between lines on a loaded machine. The figures' arithmetic, which is what this compares,
+  // is the same in every tier.
   const run = runNode(file, {
     tablesToFile: true,
-    nodeArgs: ['--no-concurrent-recompilation'],
+    nodeArgs: ['--no-opt'],
     env: { MEMPROF_FORMAT: 'json', MEMPROF_MAX_TABLES: 'all', MEMPROF_CACHE: '0', MEMPROF_SAMPLE_ALL: sampleAll ? '1' : undefined },
   });
   const fromStdout = run.stdout.split('\n').filter((line) => line.startsWith('{"function"'));

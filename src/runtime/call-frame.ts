@@ -78,7 +78,12 @@ export class CallFrame {
   /** Between suspend() and resume(): what happens then belongs to other tasks. */
   private suspended = false;
   private threw = false;
-  /** The memory threshold this call watches for, in readings; Infinity when none, or once it fired. */
+  /**
+   * The memory threshold this call watches for, in readings, while `watching`. Asked only then:
+   * Infinity is a double, and unoptimised code (a first call, code V8 deoptimised) boxes a double
+   * field it loads into a new 16-byte number, which would show on the user's line at every sample.
+   */
+  private watching = false;
   private breakAt = Infinity;
   private breakAtBytes = Infinity;
   private onThreshold: ThresholdHandler | undefined;
@@ -122,6 +127,7 @@ export class CallFrame {
   calibrate(): void {
     this.offset = this.metric.offset();
     this.breakAt = this.breakAtBytes - this.offset;
+    this.watching = this.breakAtBytes !== Infinity;
   }
 
   /** Takes the entry sample; called once the frame exists, so that its creation is not measured. */
@@ -143,7 +149,7 @@ export class CallFrame {
     const next = (line - this.firstLine) * SLOTS;
     this.stats[next + OCCURRENCES] += 1;
     this.pending = next;
-    if (now > this.breakAt) this.thresholdPassed(slot, now);
+    if (this.watching && now > this.breakAt) this.thresholdPassed(slot, now);
   }
 
   /**
@@ -182,7 +188,7 @@ export class CallFrame {
     const now = this.charge(this.pending);
     this.leaveStack();
     this.suspended = true;
-    if (now > this.breakAt) this.thresholdPassed(this.pending, now);
+    if (this.watching && now > this.breakAt) this.thresholdPassed(this.pending, now);
     return value;
   }
 
@@ -209,7 +215,7 @@ export class CallFrame {
     // A generator closed by its consumer's return() or throw() runs its `finally` without resuming.
     if (this.suspended) this.resumeCounting();
     const exit = this.charge(this.pending);
-    if (exit > this.breakAt) this.thresholdPassed(this.pending, exit);
+    if (this.watching && exit > this.breakAt) this.thresholdPassed(this.pending, exit);
     this.leaveStack();
     return this.result(name, file, precision, exit);
   }
@@ -318,6 +324,7 @@ export class CallFrame {
   }
 
   private thresholdPassed(slot: number, now: number): void {
+    this.watching = false;
     this.breakAt = Infinity;
     this.onThreshold?.(this.firstLine + slot / SLOTS, now + this.offset);
   }

@@ -7,7 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The comment, ending its line (on a line of its own, as compilers write it, or after code, as Node and V8 also read it). */
-const SOURCE_MAPPING_COMMENT = /\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*$/gm;
+const SOURCE_MAPPING_COMMENT = /\/\/[#@][ \t]*sourceMappingURL=([^\s'"`]+)[ \t]*$/gm;
 
 /** The reference of the code's last sourceMappingURL comment (the one that counts), if it has one. */
 export function sourceMappingReference(code: string): string | undefined {

@@ -17,6 +17,7 @@ test('the last sourceMappingURL comment on a line of its own is the one that cou
   // After code on its line (Node and V8 read that too); inside a string, not a reference.
   assert.equal(sourceMappingReference('void 0;//# sourceMappingURL=after-code.js.map\n'), 'after-code.js.map');
   assert.equal(sourceMappingReference('const s = "//# sourceMappingURL=x.map";\n'), undefined);
+  assert.equal(sourceMappingReference('const footer = `//# sourceMappingURL=${url}`;\n'), undefined);
 });
 
 test('a reference reads an inline map (base64 or percent-encoded) or a file relative to the generated one', () => {
