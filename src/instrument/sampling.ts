@@ -190,6 +190,9 @@ class StatementSampler {
       // After the continue's own sample: the loop's next step is the loop line's.
       if (t.isContinueStatement(statement)) out.push(...(this.continued(statement)?.beforeStep?.() ?? []));
       out.push(statement);
+      // A `for await` that runs out leaves the call suspended (its last step waited): it runs again
+      // from here, also when what follows on the line has no sample of its own.
+      if (!jumpsAway && isForAwait(statement)) out.push(t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('resume')), [])));
       if (jumpsAway) reachable = false;
     }
     return out;
@@ -324,7 +327,12 @@ interface EnclosingLoop {
  */
 function suspendsBeforeLoop(statement: t.Statement): boolean {
   if (t.isLabeledStatement(statement)) return suspendsBeforeLoop(statement.body);
-  return t.isForOfStatement(statement) && statement.await && isNameOrProperty(statement.right);
+  return isForAwait(statement) && isNameOrProperty((statement as t.ForOfStatement).right);
+}
+
+function isForAwait(statement: t.Statement): boolean {
+  if (t.isLabeledStatement(statement)) return isForAwait(statement.body);
+  return t.isForOfStatement(statement) && statement.await;
 }
 
 function isNameOrProperty(expression: t.Node): boolean {

@@ -239,8 +239,9 @@ test('a for await step suspends the call like an await; over a name, from the fi
   assert.ok(result);
   assert.equal(
     compact(result.code),
-    'at3;suspend;forawait(constchunkofstream){resume;at4;if(!chunk){at3;suspend;continue;}at5;use(chunk);at3;suspend;}' +
-      'at7;forawait(constlineofopen()){resume;use(line);at7;suspend;}returned;;',
+    // After each loop, a resume: a loop that ran out left the call suspended.
+    'at3;suspend;forawait(constchunkofstream){resume;at4;if(!chunk){at3;suspend;continue;}at5;use(chunk);at3;suspend;}resume;' +
+      'at7;forawait(constlineofopen()){resume;use(line);at7;suspend;}resume;returned;;',
   );
 });
 
