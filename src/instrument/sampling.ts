@@ -327,7 +327,7 @@ interface EnclosingLoop {
  */
 function suspendsBeforeLoop(statement: t.Statement): boolean {
   if (t.isLabeledStatement(statement)) return suspendsBeforeLoop(statement.body);
-  return isForAwait(statement) && isNameOrProperty((statement as t.ForOfStatement).right);
+  return t.isForOfStatement(statement) && statement.await && isNameOrProperty(statement.right);
 }
 
 function isForAwait(statement: t.Statement): boolean {

@@ -228,7 +228,7 @@ test('a for await step suspends the call like an await; over a name, from the fi
   const source = [
     '/** @profile */', //                                 1
     'async function drain(stream, open) {', //            2
-    '  for await (const chunk of stream) {', //           3
+    '  chunks: for await (const chunk of stream) {', //   3 labelled: the same
     '    if (!chunk) continue;', //                       4
     '    use(chunk);', //                                 5
     '  }', //                                             6
@@ -240,7 +240,7 @@ test('a for await step suspends the call like an await; over a name, from the fi
   assert.equal(
     compact(result.code),
     // After each loop, a resume: a loop that ran out left the call suspended.
-    'at3;suspend;forawait(constchunkofstream){resume;at4;if(!chunk){at3;suspend;continue;}at5;use(chunk);at3;suspend;}resume;' +
+    'at3;suspend;chunks:forawait(constchunkofstream){resume;at4;if(!chunk){at3;suspend;continue;}at5;use(chunk);at3;suspend;}resume;' +
       'at7;forawait(constlineofopen()){resume;use(line);at7;suspend;}resume;returned;;',
   );
 });
