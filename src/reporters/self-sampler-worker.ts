@@ -2,12 +2,13 @@
 // It runs in a realm of its own: nothing the program did to its globals reaches it.
 import { workerData } from 'node:worker_threads';
 import { openSync, writeSync } from 'node:fs';
-import { line, type SelfSampling } from './self-sampler';
+import { line, type ClockAnchor, type SelfSampling } from './self-sampler';
 
-const settings = workerData as SelfSampling;
+const { settings, anchor } = workerData as { settings: SelfSampling; anchor: ClockAnchor };
 const fd = openSync(settings.file, 'a');
 const sample = (): void => {
-  const nowMs = performance.timeOrigin + performance.now();
+  // The main thread's clock (see ClockAnchor), so that its sample at exit comes after these.
+  const nowMs = anchor.epochMs + Number(process.hrtime.bigint() - anchor.hrtimeNs) / 1e6;
   // Past `memprof run --timeout`: the recording has stopped.
   if (nowMs > settings.untilMs) {
     clearInterval(timer);

@@ -11,6 +11,7 @@ import { epochMs } from '../runtime/clock';
 import { environment, primordials } from '../shared/primordials';
 
 const { NumberCtor, fsOpenSync, fsWriteSync, processOn, processRss } = primordials;
+const hrtimeNs = process.hrtime.bigint;
 
 export interface SelfSampling {
   file: string;
@@ -37,10 +38,22 @@ export function line(settings: SelfSampling, rssBytes: number, epochSeconds: num
   return settings.childPid === undefined ? memLine(mib, epochSeconds) : chldLine(settings.childPid, mib, epochSeconds);
 }
 
+/**
+ * The worker's timestamps on this thread's clock: a thread's `performance.timeOrigin` is its own
+ * start, taken from the wall clock, so the worker's epoch and this thread's (the sample at exit) could
+ * differ by a fraction of a millisecond, and the last sample came out earlier than the one before it
+ * (record.test.ts saw it once). Both count from one instant of the process-wide monotonic clock.
+ */
+export interface ClockAnchor {
+  epochMs: number;
+  hrtimeNs: bigint;
+}
+
 export function startSelfSampling(): void {
   const settings = selfSamplingSettings();
   if (!settings) return;
-  const worker = new Worker(`${__dirname}/self-sampler-worker.js`, { workerData: settings, stdout: false, stderr: false });
+  const anchor: ClockAnchor = { hrtimeNs: hrtimeNs(), epochMs: epochMs() };
+  const worker = new Worker(`${__dirname}/self-sampler-worker.js`, { workerData: { settings, anchor }, stdout: false, stderr: false });
   worker.unref();
   // The worker's errors (an unwritable file) end its sampling, not the program.
   worker.on('error', () => undefined);
