@@ -136,6 +136,11 @@ class StatementSampler {
   /** The labels of a labelled statement (`a: b: for ...` gives the loop both). */
   private readonly labels = new WeakMap<t.Statement, string[]>();
 
+  /** `call.suspend();`, `call.resume();`: a call of the runtime's with no argument. */
+  private callStatement(method: 'suspend' | 'resume'): t.Statement {
+    return t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier(method)), []));
+  }
+
   private sample(line: number): t.Statement {
     return t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('at')), [t.numericLiteral(line)]));
   }
@@ -180,7 +185,7 @@ class StatementSampler {
       const line = this.lineOf(statement);
       if (line !== undefined && !isInert(statement)) {
         if (line !== lastSampledLine && !samplesItself(statement)) out.push(this.quietRow(list, index, line) ? this.tick(line) : this.sample(line));
-        if (suspendsBeforeLoop(statement)) out.push(t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('suspend')), [])));
+        if (suspendsBeforeLoop(statement)) out.push(this.callStatement('suspend'));
         const compound = this.descend(statement, line);
         lastSampledLine = !compound || statement.loc?.start.line === statement.loc?.end.line ? line : -1;
       } else {
@@ -192,7 +197,7 @@ class StatementSampler {
       out.push(statement);
       // A `for await` that runs out leaves the call suspended (its last step waited): it runs again
       // from here, also when what follows on the line has no sample of its own.
-      if (!jumpsAway && isForAwait(statement)) out.push(t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('resume')), [])));
+      if (!jumpsAway && isForAwait(statement)) out.push(this.callStatement('resume'));
       if (jumpsAway) reachable = false;
     }
     return out;
@@ -274,7 +279,7 @@ class StatementSampler {
     const canRepeat = loopBodyCanRepeat(loop);
     const bodyEnds = !neverCompletesNormally(loop.body);
     const beforeStep = line === -1 ? undefined : this.beforeStep(loop, line);
-    this.loops.push({ loop, labels: this.labels.get(loop) ?? [], beforeStep });
+    this.loops.push({ labels: this.labels.get(loop) ?? [], beforeStep });
     const body = this.block(loop.body, line);
     this.loops.pop();
     loop.body = body;
@@ -289,7 +294,7 @@ class StatementSampler {
       loop.test = t.sequenceExpression([this.sampleExpression(line), loop.test]);
     } else if (beforeStep) {
       if (bodyEnds) body.body.push(...beforeStep());
-      if (t.isForOfStatement(loop) && loop.await) body.body.unshift(t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('resume')), [])));
+      if (t.isForOfStatement(loop) && loop.await) body.body.unshift(this.callStatement('resume'));
     }
   }
 
@@ -297,7 +302,7 @@ class StatementSampler {
   private beforeStep(loop: t.Loop, line: number): (() => t.Statement[]) | undefined {
     if (!t.isForXStatement(loop)) return undefined;
     if (!(t.isForOfStatement(loop) && loop.await)) return () => [this.sample(line)];
-    return () => [this.sample(line), t.expressionStatement(t.callExpression(t.memberExpression(this.call, t.identifier('suspend')), []))];
+    return () => [this.sample(line), this.callStatement('suspend')];
   }
 
   /** The loop a `continue` goes to: the one with its label, else the innermost. */
@@ -312,7 +317,6 @@ class StatementSampler {
 }
 
 interface EnclosingLoop {
-  loop: t.Loop;
   labels: string[];
   /** The statements that go before the loop's next iterator step; undefined when it has no step. */
   beforeStep: (() => t.Statement[]) | undefined;
