@@ -63,7 +63,7 @@ function stored(result: InstrumentResult | null, filename: string): CachedTransf
 function runnable(result: CachedTransform, filename: string, source: string, original: OriginalSources | undefined): string | null {
   if (!result) return null;
   rememberSources(result, filename, source, original);
-  return withSourceMap(result.code, result.map, source);
+  return withSourceMap(result, source);
 }
 
 export type ModuleKind = InstrumentOptions['moduleKind'];
@@ -131,7 +131,7 @@ export function compileForHook(
       throwFromNowhere(new Error(`memprof: cannot compile ${filename}: ${firstLine(compileError, filename)}`));
     }
     const runnable = stored(compiled, filename);
-    return runnable ? withSourceMap(runnable.code, runnable.map, source) : source;
+    return runnable ? withSourceMap(runnable, source) : source;
   }
 }
 
@@ -155,8 +155,12 @@ function rememberSources(result: CachedTransform & object, filename: string, sou
  * prints the frames of every other source-mapped file the program loads. A file that carries its own
  * sourceMappingURL keeps it (its columns are unchanged outside profiled functions).
  */
-function withSourceMap(code: string, map: string | null, source: string): string {
-  if (!map || !sourceMapsRead() || hasSourceMappingComment(source)) return code;
+export function withSourceMap(result: { code: string; map: string | null }, source: string): string {
+  const code = result.code;
+  // Asked before the map is: a cached map is decoded only when it is attached (transform-packs.ts).
+  if (!sourceMapsRead() || hasSourceMappingComment(source)) return code;
+  const map = result.map;
+  if (!map) return code;
   const url = `data:application/json;charset=utf-8;base64,${Buffer.from(map).toString('base64')}`;
   return `${code}${code.endsWith('\n') ? '' : '\n'}//# sourceMappingURL=${url}\n`;
 }
