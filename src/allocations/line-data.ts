@@ -1,8 +1,7 @@
-// memprof's line-level data as `memprof export --pprof` reads it: the JSON documents of profiled calls
-// (MEMPROF_FORMAT=json, written to MEMPROF_OUTPUT one per line; or what collect() returned, saved as
-// a JSON array), summed per line of each profiled function.
-import { readFileSync } from 'node:fs';
-import { AllocationsError } from './profile-files';
+// memprof's line-level data as `memprof export --pprof --lines` reads it: the call reports of a saved
+// results file (shared/saved-results.ts: MEMPROF_FORMAT=json output, or collect() results), summed
+// per line of each profiled function.
+import { readSavedRuns, type SavedReport } from '../shared/saved-results';
 
 export interface LineAllocation {
   function: string;
@@ -27,56 +26,21 @@ interface CallDocument {
   lines: LineDocument[];
 }
 
-const isCall = (value: unknown): value is CallDocument => {
-  if (typeof value !== 'object' || value === null) return false;
-  const call = value as Record<string, unknown>;
-  return (
-    typeof call.function === 'string' &&
-    typeof call.file === 'string' &&
-    typeof call.firstLine === 'number' &&
-    Array.isArray(call.lines) &&
-    call.lines.every((line) => {
-      const entry = line as Record<string, unknown>;
-      return typeof entry === 'object' && entry !== null && typeof entry.line === 'number' && typeof entry.allocatedBytes === 'number' && typeof entry.occurrences === 'number';
-    })
-  );
-};
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-/** The calls in a file of JSON documents (one per line) or a JSON array of them. */
-export function readCallDocuments(path: string): CallDocument[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new AllocationsError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+/** What a pprof line location needs of a report: its lines with a number, their bytes and counts. */
+function callDocument(report: SavedReport): CallDocument {
+  const lines: LineDocument[] = [];
+  for (const entry of report.lines as Array<Record<string, unknown> | null>) {
+    if (typeof entry !== 'object' || entry === null || !isNumber(entry.line)) continue;
+    lines.push({ line: entry.line, allocatedBytes: isNumber(entry.allocatedBytes) ? entry.allocatedBytes : 0, occurrences: isNumber(entry.occurrences) ? entry.occurrences : 0 });
   }
-  const trimmed = text.trim();
-  if (trimmed.startsWith('[')) {
-    let documents: unknown;
-    try {
-      documents = JSON.parse(trimmed);
-    } catch (error) {
-      throw new AllocationsError(`${path}: not JSON (${(error as Error).message})`);
-    }
-    const calls = documents as unknown[];
-    const bad = calls.findIndex((call) => !isCall(call));
-    if (bad >= 0) throw new AllocationsError(`${path}: entry ${bad + 1} is not a profiled call's report (function, file, firstLine, lines)`);
-    return calls as CallDocument[];
-  }
-  const calls: CallDocument[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    let document: unknown;
-    try {
-      document = JSON.parse(line);
-    } catch {
-      throw new AllocationsError(`${path}:${index + 1}: not a JSON document (memprof's line data is MEMPROF_FORMAT=json output)`);
-    }
-    if (!isCall(document)) throw new AllocationsError(`${path}:${index + 1}: not a profiled call's report (function, file, firstLine, lines)`);
-    calls.push(document);
-  });
-  if (calls.length === 0) throw new AllocationsError(`${path}: no profiled call in it`);
-  return calls;
+  return { function: report.function, file: report.file, firstLine: isNumber(report.firstLine) ? report.firstLine : 0, lines };
+}
+
+/** Every profiled call in a results file; a SavedResultsError (naming the file) when it holds none. */
+export function readCallDocuments(path: string, shown = path): CallDocument[] {
+  return readSavedRuns(path, shown).flatMap((run) => run.calls.map(callDocument));
 }
 
 /** Every line's allocations, summed over the calls of its function. */

@@ -1,8 +1,8 @@
-// The annotated-source model: line data from any number of JSON results (MEMPROF_FORMAT=json output,
-// one document per line, or collect() results saved as JSON), from one process or several, merged by
-// file and line. Each line keeps what it allocated itself (memprof's Allocated), its increment and
+// The annotated-source model: the call reports of any number of saved results (read by
+// shared/saved-results.ts), from one process or several, merged by file and line. Each line keeps what it allocated itself (memprof's Allocated), its increment and
 // occurrences, summed over every call that ran it.
 import type { CallReport } from '../reporters/call-report';
+import type { SavedRun } from '../shared/saved-results';
 
 export interface AnnotatedLine {
   line: number;
@@ -30,47 +30,9 @@ export interface AnnotatedFile {
   functions: Map<string, AnnotatedFunction>;
 }
 
-export class AnnotationError extends Error {}
-
-/** The call reports a JSON text holds: JSON lines of CallReports, a CallReport array, or collect() results. */
-export function callReportsIn(text: string, name: string): CallReport[] {
-  const trimmed = text.trim();
-  if (trimmed === '') return [];
-  const documents: unknown[] = [];
-  if (trimmed.startsWith('[')) {
-    const parsed = parse(trimmed, name, 1);
-    if (Array.isArray(parsed)) documents.push(...parsed);
-  } else {
-    const lines = trimmed.split('\n');
-    for (let index = 0; index < lines.length; index++) {
-      if (lines[index].trim() === '') continue;
-      // A table or a notice between documents (MEMPROF_OUTPUT shared with tables): not line data.
-      if (!lines[index].trimStart().startsWith('{')) continue;
-      documents.push(parse(lines[index], name, index + 1));
-    }
-  }
-  const reports: CallReport[] = [];
-  for (const document of documents.flat()) {
-    if (isCallReport(document)) reports.push(document);
-    else if (document && typeof document === 'object' && Array.isArray((document as { calls?: unknown }).calls)) {
-      for (const call of (document as { calls: unknown[] }).calls) if (isCallReport(call)) reports.push(call);
-    }
-  }
-  return reports;
-}
-
-function parse(text: string, name: string, line: number): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new AnnotationError(`${name}:${line}: not JSON (${(error as Error).message})`);
-  }
-}
-
-function isCallReport(value: unknown): value is CallReport {
-  if (!value || typeof value !== 'object') return false;
-  const report = value as Partial<CallReport>;
-  return typeof report.file === 'string' && typeof report.function === 'string' && Array.isArray(report.lines);
+/** The call reports of saved runs: memprof's own output, so they carry what annotate() reads of one. */
+export function reportsOf(runs: readonly SavedRun[]): CallReport[] {
+  return runs.flatMap((run) => run.calls as unknown as CallReport[]);
 }
 
 /** Merges call reports by file, heaviest file first. */

@@ -199,7 +199,7 @@ test("source maps: a data: URL or a file's map moves a frame to the original fil
   });
 });
 
-test('line data: JSON documents one per line, or an array; summed per line over calls', () => {
+test('line data: JSON documents one per line, an array, or collect() results; summed per line over calls', () => {
   withFolder((dir) => {
     const call = (allocated: number) => ({ function: 'f', file: '/app/f.js', firstLine: 3, lines: [{ line: 4, allocatedBytes: allocated, occurrences: 1 }, { line: 5, allocatedBytes: 10, occurrences: 2 }] });
     writeFileSync(join(dir, 'lines.json'), `${JSON.stringify(call(100))}\n\n${JSON.stringify(call(50))}\n`);
@@ -207,8 +207,12 @@ test('line data: JSON documents one per line, or an array; summed per line over 
     assert.deepEqual(summed.map((line) => [line.line, line.allocatedBytes, line.occurrences]), [[4, 150, 2], [5, 20, 4]]);
     writeFileSync(join(dir, 'array.json'), JSON.stringify([call(1)]));
     assert.equal(readCallDocuments(join(dir, 'array.json')).length, 1);
-    writeFileSync(join(dir, 'bad.json'), `${JSON.stringify(call(1))}\nTable of f\n`);
-    assert.throws(() => readCallDocuments(join(dir, 'bad.json')), /bad\.json:2: not a JSON document/);
+    // Whatever else went to the same file (tables, the program's output) is skipped, as by report and check.
+    writeFileSync(join(dir, 'mixed.json'), `${JSON.stringify(call(1))}\nTable of f\n`);
+    assert.equal(readCallDocuments(join(dir, 'mixed.json')).length, 1);
+    writeFileSync(join(dir, 'collected.json'), JSON.stringify({ value: 1, calls: [call(7), call(8)], allocatedBytes: 15 }));
+    assert.deepEqual(sumLines(readCallDocuments(join(dir, 'collected.json'))).map((line) => line.allocatedBytes), [15, 20]);
+    assert.throws(() => readCallDocuments(join(dir, 'nowhere.json'), 'nowhere.json'), /^SavedResultsError: cannot read nowhere\.json: ENOENT$/);
   });
 });
 

@@ -1,7 +1,7 @@
 // The annotated-source page's model and HTML, in process, from scripted call reports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { annotate, AnnotationError, callReportsIn } from '../../src/annotate/model';
+import { annotate } from '../../src/annotate/model';
 import { annotatedSourcePage, escapeHtml, lineAnchor } from '../../src/annotate/page';
 import type { CallReport } from '../../src/reporters/call-report';
 
@@ -31,15 +31,6 @@ function report(fn: string, file: string, lines: Array<[number, number]>, extra:
     ...extra,
   };
 }
-
-test('reports from JSON lines, arrays and collect() results; tables and notices between them are skipped', () => {
-  const one = report('a', '/app/a.js', [[3, MiB]]);
-  const text = [JSON.stringify(one), 'Filename: /app/a.js', 'memprof: calls of a are summed...', JSON.stringify(one)].join('\n');
-  assert.equal(callReportsIn(text, 'x.json').length, 2);
-  assert.equal(callReportsIn(JSON.stringify([one, one, one]), 'x.json').length, 3);
-  assert.equal(callReportsIn(JSON.stringify({ value: 1, calls: [one] }), 'x.json').length, 1);
-  assert.throws(() => callReportsIn('{"function": ', 'bad.json'), (error: unknown) => error instanceof AnnotationError && /^bad\.json:1: not JSON/.test(error.message));
-});
 
 test('line data of several processes merge by file and line; files and functions come heaviest first', () => {
   const files = annotate([

@@ -29,8 +29,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // Runs inside the profiled program, in every thread: V8's sampling heap profiler and its files.
   'heap-sampling': ['shared'],
   integrations: ['hooks', 'instrument', 'runtime', 'testing', 'shared'],
-  // Reads JSON results into an annotated-source page: the document's type only from reporters/.
-  annotate: ['reporters/call-report'],
+  // Reads saved results (shared/) into an annotated-source page: the document's type only from reporters/.
+  annotate: ['reporters/call-report', 'shared'],
   // Comparing runs (budgets, diffs) is plain data: results files and recordings, read and judged.
   compare: ['record', 'shared'],
   cli: ['record', 'plot', 'annotate', 'compare', 'shared', 'allocations', 'runtime/metric-names', 'heap-sampling/profile-format'],

@@ -12,7 +12,8 @@ import { BudgetError, readBudget, writeBudget, type Budget } from '../../compare
 import { checkAgainstBudget, formatCheck } from '../../compare/check';
 import type { FunctionFigures } from '../../compare/figures';
 import { measuredRuns, scenarioFigures } from '../../compare/measurements';
-import { readResultRuns, ResultsError, type ResultRun } from '../../compare/results-file';
+import { readResultRuns, type ResultRun } from '../../compare/results-file';
+import { SavedResultsError } from '../../shared/saved-results';
 import { HELP_OPTION, type Command, type Io } from '../command';
 import { CliError, UsageError } from '../errors';
 
@@ -52,7 +53,7 @@ async function check(budgetPath: string, update: boolean, runs: number | undefin
     try {
       scenarioRuns = scenario.results ? readResultRuns(scenario.results, relative(io.cwd, scenario.results)) : (fromFiles.get(scenario.name) ?? []);
     } catch (error) {
-      if (error instanceof ResultsError) throw new CliError(`scenario "${scenario.name}": ${error.message}`, 2);
+      if (error instanceof SavedResultsError) throw new CliError(`scenario "${scenario.name}": ${error.message}`, 2);
       throw error;
     }
     measured.set(scenario.name, scenarioFigures(scenarioRuns));

@@ -4,7 +4,8 @@
 import { relative, resolve } from 'node:path';
 import { diffRecordings } from '../../compare/diff-recordings';
 import { diffResults } from '../../compare/diff-results';
-import { readResultRuns, ResultsError } from '../../compare/results-file';
+import { readResultRuns } from '../../compare/results-file';
+import { SavedResultsError } from '../../shared/saved-results';
 import { readDat, requireSamples } from '../../record/dat';
 import { HELP_OPTION, type Command } from '../command';
 import { CliError, UsageError } from '../errors';
@@ -38,7 +39,7 @@ two recordings overlaid: memprof plot <before.dat> <after.dat>.`,
     try {
       io.stdout.write(diffResults(readResultRuns(before, relative(io.cwd, before)), readResultRuns(after, relative(io.cwd, after)), io.cwd));
     } catch (error) {
-      if (error instanceof ResultsError) throw new CliError(error.message, 2);
+      if (error instanceof SavedResultsError) throw new CliError(error.message, 2);
       throw error;
     }
     return 0;

@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import { readCallDocuments, sumLines, type LineAllocation } from '../../allocations/line-data';
 import { encodePprof } from '../../allocations/pprof';
 import { AllocationsError, latestPerThread, type AllocationProfile } from '../../allocations/profile-files';
+import { SavedResultsError } from '../../shared/saved-results';
 import { readAllocationInputs } from '../allocation-inputs';
 import { HELP_OPTION, type Command } from '../command';
 import { CliError, UsageError } from '../errors';
@@ -20,8 +21,9 @@ export const exportCommand: Command = {
 recording, unless only --lines is given) as one gzipped pprof profile, source-mapped, the latest
 profile of each thread (snapshots are cumulative): sample type alloc_space (everything sampled,
 objects collected later included) or inuse_space (recorded with --heap-live).
-With --lines, the line data of profiled functions (MEMPROF_FORMAT=json output, one document per
-call, or a JSON array of them) is added as line locations, sample type line_alloc_space.`,
+With --lines, the line data of profiled functions (--json or MEMPROF_FORMAT=json output, one
+document per call, other lines skipped; or collect() results saved as JSON) is added as line
+locations, sample type line_alloc_space.`,
   options: [
     { name: 'pprof', value: 'file', description: 'write the profile to <file> (gzipped protobuf; .pb.gz by convention)' },
     { name: 'lines', value: 'file', description: "add memprof's line data from <file> (MEMPROF_FORMAT=json output)" },
@@ -36,10 +38,10 @@ call, or a JSON array of them) is added as line locations, sample type line_allo
     const profiles: AllocationProfile[] = positionals.length > 0 || linesFile === undefined ? latestPerThread(readAllocationInputs(positionals, io)) : [];
     let content: Buffer;
     try {
-      const lines: LineAllocation[] = linesFile !== undefined ? sumLines(readCallDocuments(at(linesFile))) : [];
+      const lines: LineAllocation[] = linesFile !== undefined ? sumLines(readCallDocuments(at(linesFile), linesFile)) : [];
       content = encodePprof({ profiles, lines });
     } catch (error) {
-      if (error instanceof AllocationsError) throw new CliError(error.message, 1);
+      if (error instanceof AllocationsError || error instanceof SavedResultsError) throw new CliError(error.message, 1);
       throw error;
     }
     try {

@@ -2,9 +2,10 @@
 // one or more runs (MEMPROF_FORMAT=json output, `memprof --json -o`, or collect() results saved as JSON),
 // merged, from any number of processes.
 import { readFileSync } from 'node:fs';
+import { readSavedRuns, SavedResultsError } from '../../shared/saved-results';
 import { writeWholeFile } from '../../shared/whole-file';
 import { resolve } from 'node:path';
-import { annotate, AnnotationError, callReportsIn } from '../../annotate/model';
+import { annotate, reportsOf } from '../../annotate/model';
 import { annotatedSourcePage } from '../../annotate/page';
 import { HELP_OPTION, type Command } from '../command';
 import { CliError, UsageError } from '../errors';
@@ -37,17 +38,10 @@ lines with what they allocated, their increment and occurrences, and a heat bar.
     if (positionals.length === 0) throw new UsageError('memprof report needs at least one JSON results file');
     const reports = [];
     for (const name of positionals) {
-      const path = resolve(io.cwd, name);
-      let text: string;
       try {
-        text = readFileSync(path, 'utf8');
+        reports.push(...reportsOf(readSavedRuns(resolve(io.cwd, name), name)));
       } catch (error) {
-        throw new CliError(`cannot read ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 1);
-      }
-      try {
-        reports.push(...callReportsIn(text, name));
-      } catch (error) {
-        if (error instanceof AnnotationError) throw new CliError(error.message, 1);
+        if (error instanceof SavedResultsError) throw new CliError(error.message, 1);
         throw error;
       }
     }
