@@ -12,6 +12,7 @@ import { callLink, callSite, formatMiB, formatSeconds, rangeText } from './svg/f
 import { measureOfCall } from './measure';
 import type { PlotData } from './model';
 import { decodePageData, type PageData } from './page-data';
+import { fillTooltip, placeTooltip } from './tooltip';
 
 // The DOM, without the DOM type library (this project compiles for Node); kept loose on purpose.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -137,31 +138,8 @@ export function start(): void {
     const measure = measureOfCall(data.files[series.file]);
     if (measure !== undefined) lines.push(['measure', measure]);
     if (callLink(data, call) !== undefined) lines.push(['lines', 'click for its line table']);
-    tooltip.replaceChildren();
-    for (const [key, value] of lines) {
-      const row = document.createElement('div');
-      if (key === '') {
-        row.className = 'tt-name';
-        row.style.borderColor = fn.color;
-        row.textContent = value;
-      } else {
-        const label = document.createElement('span');
-        label.className = 'tt-key';
-        label.textContent = key;
-        row.append(label, document.createTextNode(value));
-      }
-      tooltip.append(row);
-    }
-    tooltip.hidden = false;
-    const margin = 14;
-    const width = tooltip.offsetWidth;
-    const height = tooltip.offsetHeight;
-    let left = event.clientX + margin;
-    let top = event.clientY + margin;
-    if (left + width > window.innerWidth - 4) left = Math.max(4, event.clientX - margin - width);
-    if (top + height > window.innerHeight - 4) top = Math.max(4, event.clientY - margin - height);
-    tooltip.style.left = `${left + window.scrollX}px`;
-    tooltip.style.top = `${top + window.scrollY}px`;
+    fillTooltip(tooltip, lines, fn.color);
+    placeTooltip(tooltip, event);
     tooltip.dataset.call = String(index);
     // The call's time span, shaded across the plot.
     span.style.borderColor = fn.color;

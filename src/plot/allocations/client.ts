@@ -9,6 +9,7 @@ import { buildFlameTree, searchTree, type FlameTree } from './flame-tree';
 import { formatBytes, formatShare } from './format';
 import { nodeDetails } from './labels';
 import { renderProfileSvg, type FlameView } from './svg';
+import { fillTooltip, placeTooltip } from '../tooltip';
 
 // The DOM, without the DOM type library (this project compiles for Node); kept loose on purpose.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -91,28 +92,8 @@ export function start(): void {
     const flame = currentTree();
     const node = flame?.nodes[id];
     if (!flame || !node) return hideTooltip();
-    tooltip.replaceChildren();
-    for (const [key, value] of nodeDetails(node, flame.root.totalBytes)) {
-      const row = document.createElement('div');
-      if (key === '') {
-        row.className = 'tt-name';
-        row.textContent = value;
-      } else {
-        const label = document.createElement('span');
-        label.className = 'tt-key';
-        label.textContent = key;
-        row.append(label, document.createTextNode(value));
-      }
-      tooltip.append(row);
-    }
-    tooltip.hidden = false;
-    const margin = 14;
-    let left = event.clientX + margin;
-    let top = event.clientY + margin;
-    if (left + tooltip.offsetWidth > window.innerWidth - 4) left = Math.max(4, event.clientX - margin - tooltip.offsetWidth);
-    if (top + tooltip.offsetHeight > window.innerHeight - 4) top = Math.max(4, event.clientY - margin - tooltip.offsetHeight);
-    tooltip.style.left = `${left + window.scrollX}px`;
-    tooltip.style.top = `${top + window.scrollY}px`;
+    fillTooltip(tooltip, nodeDetails(node, flame.root.totalBytes));
+    placeTooltip(tooltip, event);
     tooltip.dataset.node = String(id);
   };
 
