@@ -1,10 +1,10 @@
 // How much stack a profiled function costs: each profiled call's frame holds the call object and the
 // try/finally's registers, so a profiled recursion overflows sooner than a plain one. V8 leaves no way
 // to reach a plain frame's size with a try/finally (docs/line-profiling.md, "What memprof changes", "Stack depth");
-// these bounds hold the measured figures (cold 0.646x, warm 0.470x of plain on Node 20) so that a
-// change that makes frames larger is noticed. Warm was 0.571x until memprof's warm-up compiled its own
-// functions before the first call (src/runtime/tiering.ts): optimised, the recursion now overflows at
-// the interpreted depth.
+// these bounds hold the measured figures (cold 0.646x, warm 0.499x of plain on Node 20: the same on
+// every run, compiles being synchronous here) so that a change that makes frames larger is noticed.
+// Optimised, a profiled frame has 14 stack slots to a plain one's 6, 4 of them for the samples
+// (memprof's at(), inlined, spills what lives across its memory read).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -27,11 +27,11 @@ function depths(hook: boolean): { cold: number; warm: number } {
   return { cold, warm };
 }
 
-test('a profiled recursive function reaches at least 0.62x (cold) and 0.45x (warm) of the plain depth', () => {
+test('a profiled recursive function reaches at least 0.62x (cold) and 0.48x (warm) of the plain depth', () => {
   const plain = depths(false);
   const profiled = depths(true);
   const ratio = { cold: profiled.cold / plain.cold, warm: profiled.warm / plain.warm };
   assert.ok(ratio.cold >= 0.62, `cold: ${profiled.cold} of ${plain.cold} (${ratio.cold.toFixed(3)}x)`);
-  assert.ok(ratio.warm >= 0.45, `warm: ${profiled.warm} of ${plain.warm} (${ratio.warm.toFixed(3)}x)`);
+  assert.ok(ratio.warm >= 0.48, `warm: ${profiled.warm} of ${plain.warm} (${ratio.warm.toFixed(3)}x)`);
   assert.ok(profiled.cold >= 5000, 'the semantics fixture recursion.js needs 5000 levels');
 });
