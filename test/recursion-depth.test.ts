@@ -1,10 +1,10 @@
 // How much stack a profiled function costs: each profiled call's frame holds the call object and the
 // try/finally's registers, so a profiled recursion overflows sooner than a plain one. V8 leaves no way
 // to reach a plain frame's size with a try/finally (docs/line-profiling.md, "What memprof changes", "Stack depth");
-// these bounds hold the measured figures (cold 0.646x, warm 0.499x of plain on Node 20: the same on
-// every run, compiles being synchronous here) so that a change that makes frames larger is noticed.
-// Optimised, a profiled frame has 14 stack slots to a plain one's 6, 4 of them for the samples
-// (memprof's at(), inlined, spills what lives across its memory read).
+// these bounds hold the measured figures (native addon: cold 0.646x, warm 0.499x on every run; the
+// warm figure was 0.470x in about one run in four until the rare branch of a sample went out of line,
+// src/runtime/call-frame.ts) so that a change that makes frames larger is noticed. Optimised, a
+// profiled frame has 14 stack slots to a plain one's 6 (docs/line-profiling.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

@@ -233,19 +233,29 @@ export class CallFrame {
     const now = this.metric.read();
     const counters = this.counters;
     const freedNow = counters[this.freedSlot];
-    let ownNow = counters[this.ownSlot];
+    const ownNow = counters[this.ownSlot];
     let collected = (freedNow - this.lastFreed) | 0;
     if (collected < 0) collected += WRAP;
-    let allocated = now - this.last + collected - ((ownNow - this.lastOwn) | 0);
+    const allocated = now - this.last + collected - ((ownNow - this.lastOwn) | 0);
+    // The rare case in a method of its own, called last: V8 compiles it into a profiled function only
+    // once a collection made it happen during the first calls, and inline here it then kept more values
+    // in that function's frame (a recursion ran 6% shallower, test/recursion-depth.test.ts).
+    if (allocated < 0) return this.chargeDrop(slot, now, freedNow, collected, -allocated);
+    return this.record(slot, now, freedNow, ownNow, collected, allocated);
+  }
+
+  /** Memory dropped by `drop` since the last sample: a collection freed memprof's garbage, or more. */
+  private chargeDrop(slot: number, now: number, freedNow: number, collected: number, drop: number): number {
+    const share = takeOwnShareOfDrop(this.counters, this.pendingSlot, drop);
+    let allocated = share - drop;
     if (allocated < 0) {
-      const share = takeOwnShareOfDrop(counters, this.pendingSlot, -allocated);
-      ownNow = counters[this.ownSlot];
-      allocated += share;
-      if (allocated < 0) {
-        collected -= allocated;
-        allocated = 0;
-      }
+      collected -= allocated;
+      allocated = 0;
     }
+    return this.record(slot, now, freedNow, this.counters[this.ownSlot], collected, allocated);
+  }
+
+  private record(slot: number, now: number, freedNow: number, ownNow: number, collected: number, allocated: number): number {
     const stats = this.stats;
     stats[slot + ALLOCATED] += allocated;
     stats[slot + FREED] += collected;
