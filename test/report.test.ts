@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, REGISTER, ROOT } from './helpers';
 import { tempDirs } from './temp-dirs';
@@ -34,4 +34,24 @@ test('bad input: one line naming the file, exit 1; no --html or no file: usage, 
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /^memprof: memprof report needs --html\n/);
   assert.equal(existsSync(join(cwd, 'memprof-report.html')), false);
+});
+
+test("several processes' files: one that profiled nothing, or whose last report a crash cut short, leaves the page whole with a word", () => {
+  const cwd = tempDir();
+  const run = spawnSync(process.execPath, ['-r', REGISTER, join(FIXTURES, 'seed/example.js')], { cwd, env: { ...env, MEMPROF_FORMAT: 'json', MEMPROF_OUTPUT: 'run.json' }, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const reportLine = readFileSync(join(cwd, 'run.json'), 'utf8').split('\n')[0];
+  writeFileSync(join(cwd, 'worker.txt'), 'a worker that profiled nothing\n');
+  writeFileSync(join(cwd, 'crashed.json'), `${reportLine}\n${reportLine.slice(0, 50)}`);
+  const report = spawnSync(process.execPath, [CLI, 'report', '--html', 'run.json', 'worker.txt', 'crashed.json'], { cwd, env, encoding: 'utf8' });
+  assert.equal(report.status, 0, report.stderr);
+  assert.equal(
+    report.stderr,
+    'memprof: warning: worker.txt holds no memprof results (call reports from --json or MEMPROF_FORMAT=json, or collect() results); left out\n' +
+      'memprof: warning: crashed.json: line 2 is a call report cut short (the process stopped while writing); left out\n',
+  );
+  assert.match(readFileSync(join(cwd, 'memprof-report.html'), 'utf8'), /myFunc/);
+  const alone = spawnSync(process.execPath, [CLI, 'report', '--html', 'worker.txt'], { cwd, env, encoding: 'utf8' });
+  assert.equal(alone.status, 1);
+  assert.equal(alone.stderr, 'memprof: worker.txt holds no memprof results (call reports from --json or MEMPROF_FORMAT=json, or collect() results)\n');
 });

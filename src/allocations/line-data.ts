@@ -1,7 +1,7 @@
 // memprof's line-level data as `memprof export --pprof --lines` reads it: the call reports of a saved
 // results file (shared/saved-results.ts: MEMPROF_FORMAT=json output, or collect() results), summed
 // per line of each profiled function.
-import { readSavedRuns, type SavedReport } from '../shared/saved-results';
+import { readSavedRuns, SavedResultsError, type SavedReport, type Warn } from '../shared/saved-results';
 
 export interface LineAllocation {
   function: string;
@@ -28,19 +28,22 @@ interface CallDocument {
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-/** What a pprof line location needs of a report: its lines with a number, their bytes and counts. */
+/** What a pprof line location needs of a report: its lines, their bytes and counts. */
 function callDocument(report: SavedReport): CallDocument {
-  const lines: LineDocument[] = [];
-  for (const entry of report.lines as Array<Record<string, unknown> | null>) {
-    if (typeof entry !== 'object' || entry === null || !isNumber(entry.line)) continue;
-    lines.push({ line: entry.line, allocatedBytes: isNumber(entry.allocatedBytes) ? entry.allocatedBytes : 0, occurrences: isNumber(entry.occurrences) ? entry.occurrences : 0 });
-  }
+  const lines = report.lines.map((entry) => ({
+    line: entry.line,
+    allocatedBytes: isNumber(entry.allocatedBytes) ? entry.allocatedBytes : 0,
+    occurrences: isNumber(entry.occurrences) ? entry.occurrences : 0,
+  }));
   return { function: report.function, file: report.file, firstLine: isNumber(report.firstLine) ? report.firstLine : 0, lines };
 }
 
 /** Every profiled call in a results file; a SavedResultsError (naming the file) when it holds none. */
-export function readCallDocuments(path: string, shown = path): CallDocument[] {
-  return readSavedRuns(path, shown).flatMap((run) => run.calls.map(callDocument));
+export function readCallDocuments(path: string, shown = path, warn?: Warn): CallDocument[] {
+  const calls = readSavedRuns(path, shown, warn).flatMap((run) => run.calls.map(callDocument));
+  // collect() results of a run in which no profiled function was called.
+  if (calls.length === 0) throw new SavedResultsError(`${shown} holds no profiled call (collect() results with no calls)`, 'no-results');
+  return calls;
 }
 
 /** Every line's allocations, summed over the calls of its function. */

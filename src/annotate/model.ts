@@ -1,7 +1,7 @@
 // The annotated-source model: the call reports of any number of saved results (read by
 // shared/saved-results.ts), from one process or several, merged by file and line. Each line keeps what it allocated itself (memprof's Allocated), its increment and
 // occurrences, summed over every call that ran it.
-import type { CallReport } from '../reporters/call-report';
+import type { CallReport, LineReport } from '../reporters/call-report';
 import type { SavedRun } from '../shared/saved-results';
 
 export interface AnnotatedLine {
@@ -30,13 +30,39 @@ export interface AnnotatedFile {
   functions: Map<string, AnnotatedFunction>;
 }
 
-/** The call reports of saved runs: memprof's own output, so they carry what annotate() reads of one. */
-export function reportsOf(runs: readonly SavedRun[]): CallReport[] {
-  return runs.flatMap((run) => run.calls as unknown as CallReport[]);
+/** What annotate() reads of a call report. */
+export type AnnotatedReport = Pick<CallReport, 'function' | 'file' | 'firstLine' | 'lastLine' | 'allocatedBytes' | 'retainedBytes' | 'reentrant' | 'calls' | 'reentrantCalls'> & {
+  lines: Array<Pick<LineReport, 'line' | 'source' | 'occurrences' | 'incrementBytes'> & { allocatedBytes?: number }>;
+};
+
+const numberOr = (value: unknown, otherwise: number): number => (typeof value === 'number' && Number.isFinite(value) ? value : otherwise);
+
+/** The call reports of saved runs as annotate() reads them: what a report lacks counts as nothing. */
+export function reportsOf(runs: readonly SavedRun[]): AnnotatedReport[] {
+  return runs.flatMap((run) =>
+    run.calls.map((call) => ({
+      function: call.function,
+      file: call.file,
+      firstLine: numberOr(call.firstLine, 0),
+      lastLine: numberOr(call.lastLine, numberOr(call.firstLine, 0)),
+      allocatedBytes: numberOr(call.allocatedBytes, 0),
+      retainedBytes: typeof call.retainedBytes === 'number' ? call.retainedBytes : null,
+      reentrant: call.reentrant === true,
+      calls: numberOr(call.calls, 1),
+      reentrantCalls: numberOr(call.reentrantCalls, 0),
+      lines: call.lines.map((line) => ({
+        line: line.line,
+        source: typeof line.source === 'string' ? line.source : '',
+        occurrences: numberOr(line.occurrences, 0),
+        incrementBytes: numberOr(line.incrementBytes, 0),
+        ...(typeof line.allocatedBytes === 'number' ? { allocatedBytes: line.allocatedBytes } : {}),
+      })),
+    })),
+  );
 }
 
 /** Merges call reports by file, heaviest file first. */
-export function annotate(reports: readonly CallReport[]): AnnotatedFile[] {
+export function annotate(reports: readonly AnnotatedReport[]): AnnotatedFile[] {
   const files = new Map<string, AnnotatedFile>();
   for (const report of reports) {
     let file = files.get(report.file);

@@ -1,7 +1,7 @@
 // Saved results (shared/saved-results.ts reads them) as `memprof check` and `memprof diff` compare
 // them: per call, what it allocated, retained and peaked at; per run, the whole run's figures when
 // the file holds collect() results.
-import { readSavedRuns, runsOf as savedRunsOf, type SavedReport, type SavedRun } from '../shared/saved-results';
+import { readSavedRuns, runsOf as savedRunsOf, type SavedReport, type SavedRun, type Warn } from '../shared/saved-results';
 
 export interface LineFigures {
   line: number;
@@ -30,29 +30,24 @@ export interface ResultRun {
   whole: { allocatedBytes: number; retainedBytes: number | null; peakBytes: number } | null;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const bytes = (value: unknown): number => (isNumber(value) ? value : 0);
+const orZero = (value: unknown): number => (isNumber(value) ? value : 0);
 
 function callFigures(report: SavedReport): CallFigures {
-  const lines: LineFigures[] = [];
-  for (const line of report.lines) {
-    if (!isObject(line) || !isNumber(line.line)) continue;
-    lines.push({
-      line: line.line,
-      source: typeof line.source === 'string' ? line.source : '',
-      occurrences: bytes(line.occurrences),
-      allocatedBytes: bytes(line.allocatedBytes),
-      incrementBytes: bytes(line.incrementBytes),
-    });
-  }
+  const lines: LineFigures[] = report.lines.map((line) => ({
+    line: line.line,
+    source: typeof line.source === 'string' ? line.source : '',
+    occurrences: orZero(line.occurrences),
+    allocatedBytes: orZero(line.allocatedBytes),
+    incrementBytes: orZero(line.incrementBytes),
+  }));
   return {
     function: report.function,
     file: report.file,
     calls: isNumber(report.calls) ? report.calls : 1,
-    allocatedBytes: bytes(report.allocatedBytes),
+    allocatedBytes: orZero(report.allocatedBytes),
     retainedBytes: isNumber(report.retainedBytes) ? report.retainedBytes : null,
-    peakBytes: Math.max(0, bytes(report.peakBytes) - bytes(report.entryBytes)),
+    peakBytes: Math.max(0, orZero(report.peakBytes) - orZero(report.entryBytes)),
     lines,
   };
 }
@@ -63,7 +58,7 @@ function resultRun({ calls, collected }: SavedRun): ResultRun {
       ? {
           allocatedBytes: collected.allocatedBytes,
           retainedBytes: isNumber(collected.retainedBytes) ? collected.retainedBytes : null,
-          peakBytes: Math.max(0, bytes(collected.peakBytes) - bytes(collected.entryBytes)),
+          peakBytes: Math.max(0, orZero(collected.peakBytes) - orZero(collected.entryBytes)),
         }
       : null;
   return { calls: calls.map(callFigures), whole };
@@ -75,6 +70,6 @@ export function runsOf(value: unknown): ResultRun[] | undefined {
 }
 
 /** The runs a results file holds; a SavedResultsError (one line, naming the file) when it holds none. */
-export function readResultRuns(path: string, shown = path): ResultRun[] {
-  return readSavedRuns(path, shown).map(resultRun);
+export function readResultRuns(path: string, shown = path, warn?: Warn): ResultRun[] {
+  return readSavedRuns(path, shown, warn).map(resultRun);
 }

@@ -51,7 +51,7 @@ async function check(budgetPath: string, update: boolean, runs: number | undefin
   for (const scenario of budget.scenarios) {
     let scenarioRuns: ResultRun[];
     try {
-      scenarioRuns = scenario.results ? readResultRuns(scenario.results, relative(io.cwd, scenario.results)) : (fromFiles.get(scenario.name) ?? []);
+      scenarioRuns = scenario.results ? readResultRuns(scenario.results, relative(io.cwd, scenario.results), (line) => io.stderr.write(`${line}\n`)) : (fromFiles.get(scenario.name) ?? []);
     } catch (error) {
       if (error instanceof SavedResultsError) throw new CliError(`scenario "${scenario.name}": ${error.message}`, 2);
       throw error;

@@ -37,7 +37,8 @@ two recordings overlaid: memprof plot <before.dat> <after.dat>.`,
       return 0;
     }
     try {
-      io.stdout.write(diffResults(readResultRuns(before, relative(io.cwd, before)), readResultRuns(after, relative(io.cwd, after)), io.cwd));
+      const warn = (line: string) => io.stderr.write(`${line}\n`);
+      io.stdout.write(diffResults(readResultRuns(before, relative(io.cwd, before), warn), readResultRuns(after, relative(io.cwd, after), warn), io.cwd));
     } catch (error) {
       if (error instanceof SavedResultsError) throw new CliError(error.message, 2);
       throw error;

@@ -26,7 +26,7 @@ document per call, other lines skipped; or collect() results saved as JSON) is a
 locations, sample type line_alloc_space.`,
   options: [
     { name: 'pprof', value: 'file', description: 'write the profile to <file> (gzipped protobuf; .pb.gz by convention)' },
-    { name: 'lines', value: 'file', description: "add memprof's line data from <file> (MEMPROF_FORMAT=json output)" },
+    { name: 'lines', value: 'file', description: "add memprof's line data from <file> (--json output, or collect() results)" },
     HELP_OPTION,
   ],
   parsing: { negativeNumbers: true },
@@ -38,7 +38,7 @@ locations, sample type line_alloc_space.`,
     const profiles: AllocationProfile[] = positionals.length > 0 || linesFile === undefined ? latestPerThread(readAllocationInputs(positionals, io)) : [];
     let content: Buffer;
     try {
-      const lines: LineAllocation[] = linesFile !== undefined ? sumLines(readCallDocuments(at(linesFile), linesFile)) : [];
+      const lines: LineAllocation[] = linesFile !== undefined ? sumLines(readCallDocuments(at(linesFile), linesFile, (line) => io.stderr.write(`${line}\n`))) : [];
       content = encodePprof({ profiles, lines });
     } catch (error) {
       if (error instanceof AllocationsError || error instanceof SavedResultsError) throw new CliError(error.message, 1);
