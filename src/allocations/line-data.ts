@@ -1,7 +1,7 @@
 // memprof's line-level data as `memprof export --pprof --lines` reads it: the call reports of a saved
 // results file (shared/saved-results.ts: MEMPROF_FORMAT=json output, or collect() results), summed
 // per line of each profiled function.
-import { readSavedRuns, SavedResultsError, type SavedReport, type Warn } from '../shared/saved-results';
+import { readSavedRuns, type SavedReport, type Warn } from '../shared/saved-results';
 
 export interface LineAllocation {
   function: string;
@@ -38,12 +38,9 @@ function callDocument(report: SavedReport): CallDocument {
   return { function: report.function, file: report.file, firstLine: isNumber(report.firstLine) ? report.firstLine : 0, lines };
 }
 
-/** Every profiled call in a results file; a SavedResultsError (naming the file) when it holds none. */
+/** Every profiled call in a results file (none, for collect() results of a run that called none); a SavedResultsError naming the file when it holds no results. */
 export function readCallDocuments(path: string, shown = path, warn?: Warn): CallDocument[] {
-  const calls = readSavedRuns(path, shown, warn).flatMap((run) => run.calls.map(callDocument));
-  // collect() results of a run in which no profiled function was called.
-  if (calls.length === 0) throw new SavedResultsError(`${shown} holds no profiled call (collect() results with no calls)`, 'no-results');
-  return calls;
+  return readSavedRuns(path, shown, warn).flatMap((run) => run.calls.map(callDocument));
 }
 
 /** Every line's allocations, summed over the calls of its function. */

@@ -48,10 +48,10 @@ function isCollected(value: unknown): value is Record<string, unknown> & { calls
   return isObject(value) && Array.isArray(value.calls) && typeof value.allocatedBytes === 'number';
 }
 
-/** A parsed value as one run: a call report, or a Collected. */
+/** A parsed value as one run: a call report, or a Collected (every one of its calls a report). */
 function runOf(value: unknown): SavedRun | undefined {
   if (isReport(value)) return { calls: [value], collected: null };
-  if (isCollected(value)) return { calls: value.calls.filter(isReport), collected: value };
+  if (isCollected(value) && value.calls.every(isReport)) return { calls: value.calls as SavedReport[], collected: value };
   return undefined;
 }
 
@@ -66,17 +66,36 @@ export function runsOf(value: unknown): SavedRun[] | undefined {
   return runs;
 }
 
-/** What a results text holds, and the line numbers of call reports in it that were cut short. */
+/** What a results text holds, and the line numbers of memprof's lines in it that are not whole. */
 export interface SavedResults {
   runs: SavedRun[];
-  /** memprof's own lines that do not parse (a process that died while writing one): left out. */
-  cutShort: number[];
+  /** Lines that start as memprof's own do but are not a whole call report (a crash while writing one): left out. */
+  damaged: number[];
+}
+
+/**
+ * Was a text that does not parse meant as one JSON document? When it begins as JSON.stringify begins
+ * one: `[` or `{` alone on the first line (pretty-printed), an array of objects, or an object whose
+ * first line does not parse on its own (JSON lines of the program's own parse line by line).
+ */
+function meantAsDocument(text: string): boolean {
+  const first = text.trimStart().split('\n', 1)[0].trim();
+  if (first === '[' || first === '{' || /^\[\s*\{"/.test(first)) return true;
+  if (!first.startsWith('{"')) return false;
+  try {
+    JSON.parse(first);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /**
  * The runs a results text holds, `shown` naming it in errors. A text that is JSON as a whole must be
- * results; otherwise each line that is a JSON call report (or Collected) is a run, and every other
- * line is someone else's output, skipped. A SavedResultsError when no run is found.
+ * results; otherwise each line that is a JSON call report (or Collected) is a run, every other line
+ * is someone else's output, skipped, and memprof's own lines that are not whole are listed in
+ * `damaged`. A SavedResultsError (one line) when no run is found: the text is JSON of something
+ * else, a JSON document that does not parse, or holds no results at all.
  */
 export function savedResultsIn(text: string, shown: string): SavedResults {
   const body = text.replace(BOM, '');
@@ -91,10 +110,10 @@ export function savedResultsIn(text: string, shown: string): SavedResults {
     const runs = runsOf(whole);
     if (!runs) throw new SavedResultsError(`${shown} is JSON, but not memprof results (${WHAT})`, 'not-results');
     if (runs.length === 0) throw new SavedResultsError(`${shown} holds no memprof results (${WHAT})`, 'no-results');
-    return { runs, cutShort: [] };
+    return { runs, damaged: [] };
   }
   const runs: SavedRun[] = [];
-  const cutShort: number[] = [];
+  const damaged: number[] = [];
   body.split('\n').forEach((line, index) => {
     const start = line.trimStart();
     if (!start.startsWith('{')) return;
@@ -102,36 +121,23 @@ export function savedResultsIn(text: string, shown: string): SavedResults {
     try {
       value = JSON.parse(line);
     } catch {
-      // A line of the program's own that happens to start with a brace, or one of memprof's cut short.
-      if (start.startsWith(REPORT_START)) cutShort.push(index + 1);
-      return;
+      value = undefined; // a line of the program's own that happens to start with a brace, or one of memprof's cut short
     }
-    const run = runOf(value);
+    const run = value === undefined ? undefined : runOf(value);
     if (run) runs.push(run);
+    else if (start.startsWith(REPORT_START)) damaged.push(index + 1);
   });
-  if (runs.length > 0) return { runs, cutShort };
-  if (cutShort.length > 0) {
-    throw new SavedResultsError(`${shown} holds no memprof results: ${cutShortText(cutShort)} (the process stopped while writing)`, 'no-results');
-  }
-  // A JSON document that does not parse (cut short, hand-edited) says why, rather than "no results".
-  const trimmed = body.trimStart();
-  if (trimmed.startsWith('[') || (trimmed.startsWith('{') && !parses(trimmed.split('\n', 1)[0]))) {
-    throw new SavedResultsError(`${shown}: not JSON (${wholeError.message})`, 'not-results');
+  if (runs.length > 0) return { runs, damaged };
+  if (damaged.length > 0) throw new SavedResultsError(`${shown} holds no memprof results: ${damagedText(damaged)}`, 'no-results');
+  // A document as JSON.stringify begins one, that does not parse (cut short, hand-edited), says why.
+  if (meantAsDocument(body)) {
+    throw new SavedResultsError(`${shown}: not JSON (${wholeError.message.replace(/\s+/g, ' ')})`, 'not-results');
   }
   throw new SavedResultsError(`${shown} holds no memprof results (${WHAT})`, 'no-results');
 }
 
-function parses(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function cutShortText(cutShort: readonly number[]): string {
-  return cutShort.length === 1 ? `line ${cutShort[0]} is a call report cut short` : `lines ${cutShort.join(', ')} are call reports cut short`;
+function damagedText(damaged: readonly number[]): string {
+  return damaged.length === 1 ? `line ${damaged[0]} is a call report cut short or damaged` : `lines ${damaged.join(', ')} are call reports cut short or damaged`;
 }
 
 /** The runs of the results file at `path`; a SavedResultsError (one line, naming it) when unreadable or empty of results. */
@@ -148,9 +154,9 @@ export function readSavedResults(path: string, shown = path): SavedResults {
 /** Where a command says what it left out of a file: one line each (the CLI's stderr). */
 export type Warn = (line: string) => void;
 
-/** readSavedResults, saying in one line through `warn` which call reports were cut short and left out. */
+/** readSavedResults, saying in one line through `warn` which of memprof's lines were not whole and left out. */
 export function readSavedRuns(path: string, shown = path, warn: Warn = () => {}): SavedRun[] {
-  const { runs, cutShort } = readSavedResults(path, shown);
-  if (cutShort.length > 0) warn(`memprof: warning: ${shown}: ${cutShortText(cutShort)} (the process stopped while writing); left out`);
+  const { runs, damaged } = readSavedResults(path, shown);
+  if (damaged.length > 0) warn(`memprof: warning: ${shown}: ${damagedText(damaged)}; left out`);
   return runs;
 }

@@ -1,6 +1,6 @@
 // The one reader of saved results (report, export --lines, check, diff): every form memprof writes,
-// whatever else shares the file, reports cut short by a crash left out with a word, and a one-line
-// error naming the file when it holds no results.
+// whatever else shares the file, memprof's lines cut short by a crash left out with a word, and a
+// one-line error naming the file when it holds no results.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -43,30 +43,36 @@ test('a JSON document: a call report, a Collected, or arrays of either, pretty-p
   assert.equal(runsOf({ ...report('a', 1), lines: [null] }), undefined);
 });
 
-test('call reports cut short by a crash are left out, each named by its line, the rest kept', () => {
+test("memprof's own lines that are not whole (a crash while writing one) are left out, each named by its line, the rest kept", () => {
   const whole = JSON.stringify(report('load', 10));
-  const { runs, cutShort } = savedResultsIn(`${whole}\nprogram output\n${whole}\n${whole.slice(0, 40)}`, 'out.txt');
+  const { runs, damaged } = savedResultsIn(`${whole}\nprogram output\n${whole}\n${JSON.stringify({ ...report('x', 1), lines: [null] })}\n${whole.slice(0, 40)}`, 'out.txt');
   assert.equal(runs.length, 2);
-  assert.deepEqual(cutShort, [4]);
+  assert.deepEqual(damaged, [4, 5]);
   const path = join(tempDir(), 'out.txt');
   writeFileSync(path, `${whole}\n${whole.slice(0, 40)}\n${whole.slice(0, 20)}\n`);
   const warnings: string[] = [];
   assert.equal(readSavedRuns(path, 'out.txt', (line) => warnings.push(line)).length, 1);
-  assert.deepEqual(warnings, ['memprof: warning: out.txt: lines 2, 3 are call reports cut short (the process stopped while writing); left out']);
+  assert.deepEqual(warnings, ['memprof: warning: out.txt: lines 2, 3 are call reports cut short or damaged; left out']);
 });
 
 test('no results: one line naming the file, whatever the reason', () => {
   const error = (problem: SavedResultsProblem, message: RegExp) => (thrown: unknown) =>
     thrown instanceof SavedResultsError && thrown.problem === problem && message.test(thrown.message) && !thrown.message.includes('\n');
-  assert.throws(() => savedResultsIn('nothing here\n', 'empty.txt'), error('no-results', /^empty\.txt holds no memprof results \(call reports from --json or MEMPROF_FORMAT=json, or collect\(\) results\)$/));
-  assert.throws(() => savedResultsIn('', 'blank.txt'), error('no-results', /^blank\.txt holds no memprof results/));
-  assert.throws(() => savedResultsIn('[]', 'none.json'), error('no-results', /^none\.json holds no memprof results/));
-  assert.throws(() => savedResultsIn('{"level": "info"}\n{"level": "debug"}\n', 'log.txt'), error('no-results', /^log\.txt holds no memprof results/));
-  assert.throws(() => savedResultsIn(JSON.stringify(report('a', 1)).slice(0, 30), 'cut.txt'), error('no-results', /^cut\.txt holds no memprof results: line 1 is a call report cut short/));
-  assert.throws(() => savedResultsIn('{"function": "f"}', 'partial.json'), error('not-results', /^partial\.json is JSON, but not memprof results/));
-  assert.throws(() => savedResultsIn('[{"a": 1}]', 'other.json'), error('not-results', /^other\.json is JSON, but not memprof results/));
-  // A document that does not parse says where, not "no results".
-  assert.throws(() => savedResultsIn(JSON.stringify([report('a', 1)], null, 2).slice(0, -3), 'cut.json'), error('not-results', /^cut\.json: not JSON \(.+\)$/));
-  assert.throws(() => savedResultsIn(JSON.stringify(collected(report('a', 1)), null, 2).replace('"calls"', 'calls'), 'edited.json'), error('not-results', /^edited\.json: not JSON/));
+  const none = (text: string) => () => savedResultsIn(text, 'f.txt');
+  assert.throws(none('nothing here\n'), error('no-results', /^f\.txt holds no memprof results \(call reports from --json or MEMPROF_FORMAT=json, or collect\(\) results\)$/));
+  assert.throws(none(''), error('no-results', /^f\.txt holds no memprof results/));
+  assert.throws(none('[]'), error('no-results', /^f\.txt holds no memprof results/));
+  // The program's own output, however it begins: not results, not "not JSON".
+  for (const text of ['{"level": "info"}\n{"level": "debug"}\n', '[INFO] worker 2 started\n', '[ok] ready\n', '{ port: 8080 }\n', 'listening\n{\n  port: 8080\n}\n']) {
+    assert.throws(none(text), error('no-results', /^f\.txt holds no memprof results/), text);
+  }
+  assert.throws(none(JSON.stringify(report('a', 1)).slice(0, 30)), error('no-results', /^f\.txt holds no memprof results: line 1 is a call report cut short or damaged$/));
+  assert.throws(none('{"function": "f"}'), error('not-results', /^f\.txt is JSON, but not memprof results/));
+  assert.throws(none('[{"a": 1}]'), error('not-results', /^f\.txt is JSON, but not memprof results/));
+  assert.throws(none(JSON.stringify(collected(report('a', 1), { a: 1 }))), error('not-results', /^f\.txt is JSON, but not memprof results/));
+  // A document as JSON.stringify begins one that does not parse says where, not "no results", in one line.
+  assert.throws(none(JSON.stringify([report('a', 1)], null, 2).slice(0, -3)), error('not-results', /^f\.txt: not JSON \(.+\)$/));
+  assert.throws(none(JSON.stringify(collected(report('a', 1))).slice(0, 60)), error('not-results', /^f\.txt: not JSON/));
+  assert.throws(none('{\n  port: 8080\n}\n'), error('not-results', /^f\.txt: not JSON/));
   assert.throws(() => readSavedRuns('/nowhere/x.json', 'x.json'), error('unreadable', /^cannot read x\.json: ENOENT$/));
 });

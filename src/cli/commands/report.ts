@@ -37,24 +37,21 @@ lines with what they allocated, their increment and occurrences, and a heat bar.
     if (values.html !== true) throw new UsageError('memprof report needs --html');
     if (positionals.length === 0) throw new UsageError('memprof report needs at least one JSON results file');
     const reports = [];
-    // Said once the page is sure to be written, in the order of the files.
+    // What was left out of which file, said in the order of the files.
     const warnings: string[] = [];
-    let empty = 0;
     for (const name of positionals) {
       try {
         reports.push(...reportsOf(readSavedRuns(resolve(io.cwd, name), name, (line) => warnings.push(line))));
       } catch (error) {
         if (!(error instanceof SavedResultsError)) throw error;
-        // Several processes' files are merged: one that profiled nothing leaves the others' page whole.
-        if (error.problem !== 'no-results' || positionals.length === 1) throw new CliError(error.message, 1);
+        // Several processes' files are merged: one that holds no results (a worker that profiled
+        // nothing, a log) leaves the others' page whole. A file that cannot be read is a mistake.
+        if (error.problem === 'unreadable' || positionals.length === 1) throw new CliError(error.message, 1);
         warnings.push(`memprof: warning: ${error.message}; left out`);
-        empty++;
       }
     }
-    if (reports.length === 0) {
-      throw new CliError(empty === positionals.length ? `no memprof results in ${positionals.join(', ')} (--json or MEMPROF_FORMAT=json output, or collect() results)` : `no profiled calls in ${positionals.join(', ')}`, 1);
-    }
     for (const warning of warnings) io.stderr.write(`${warning}\n`);
+    if (reports.length === 0) throw new CliError(`no profiled calls in ${positionals.join(', ')}`, 1);
     const output = resolve(io.cwd, (values.output as string | undefined) ?? 'memprof-report.html');
     const page = annotatedSourcePage(annotate(reports), {
       title: 'memprof: allocations by source line',
