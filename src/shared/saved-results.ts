@@ -115,11 +115,12 @@ export function savedResultsIn(text: string, shown: string): SavedResults {
   const runs: SavedRun[] = [];
   const damaged: number[] = [];
   body.split('\n').forEach((line, index) => {
-    const start = line.trimStart();
+    // memprof's line follows whatever the program last wrote without a newline (`progress 50%`).
+    const start = line.trimStart().startsWith('{') ? line.trimStart() : line.slice(Math.max(0, line.indexOf(REPORT_START)));
     if (!start.startsWith('{')) return;
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      value = JSON.parse(start);
     } catch {
       value = undefined; // a line of the program's own that happens to start with a brace, or one of memprof's cut short
     }

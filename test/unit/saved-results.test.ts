@@ -27,6 +27,8 @@ test("JSON lines among the program's output, tables, notices and lines that only
   ].join('\n');
   assert.deepEqual(functions(text), [[['load'], false], [['parse'], false], [['inner'], true]]);
   assert.deepEqual(functions(`\uFEFF${JSON.stringify(report('bom', 1))}\nmore output`), [[['bom'], false]], 'a byte order mark is not in the way');
+  // The program wrote without a newline just before memprof's line: the report is found after it.
+  assert.deepEqual(functions(`progress 50%${JSON.stringify(report('glued', 1))}\nprogress 100%{"function": "mine"}\n`), [[['glued'], false]]);
 });
 
 test('a JSON document: a call report, a Collected, or arrays of either, pretty-printed or not', () => {
