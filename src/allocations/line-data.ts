@@ -1,7 +1,7 @@
 // memprof's line-level data as `memprof export --pprof --lines` reads it: the call reports of a saved
 // results file (shared/saved-results.ts: MEMPROF_FORMAT=json output, or collect() results), summed
 // per line of each profiled function.
-import { readSavedRuns, type SavedReport, type Warn } from '../shared/saved-results';
+import { numberOr, readSavedRuns, type SavedReport, type Warn } from '../shared/saved-results';
 
 export interface LineAllocation {
   function: string;
@@ -26,16 +26,14 @@ interface CallDocument {
   lines: LineDocument[];
 }
 
-const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-
 /** What a pprof line location needs of a report: its lines, their bytes and counts. */
 function callDocument(report: SavedReport): CallDocument {
   const lines = report.lines.map((entry) => ({
     line: entry.line,
-    allocatedBytes: isNumber(entry.allocatedBytes) ? entry.allocatedBytes : 0,
-    occurrences: isNumber(entry.occurrences) ? entry.occurrences : 0,
+    allocatedBytes: numberOr(entry.allocatedBytes, 0),
+    occurrences: numberOr(entry.occurrences, 0),
   }));
-  return { function: report.function, file: report.file, firstLine: isNumber(report.firstLine) ? report.firstLine : 0, lines };
+  return { function: report.function, file: report.file, firstLine: numberOr(report.firstLine, 0), lines };
 }
 
 /** Every profiled call in a results file (none, for collect() results of a run that called none); a SavedResultsError naming the file when it holds no results. */

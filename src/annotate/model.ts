@@ -1,8 +1,9 @@
 // The annotated-source model: the call reports of any number of saved results (read by
-// shared/saved-results.ts), from one process or several, merged by file and line. Each line keeps what it allocated itself (memprof's Allocated), its increment and
-// occurrences, summed over every call that ran it.
+// shared/saved-results.ts), from one process or several, merged by file and line. Each line keeps
+// what it allocated itself (memprof's Allocated), its increment and occurrences, summed over every
+// call that ran it.
 import type { CallReport, LineReport } from '../reporters/call-report';
-import type { SavedRun } from '../shared/saved-results';
+import { numberOr, type SavedRun } from '../shared/saved-results';
 
 export interface AnnotatedLine {
   line: number;
@@ -35,8 +36,6 @@ export type AnnotatedReport = Pick<CallReport, 'function' | 'file' | 'firstLine'
   lines: Array<Pick<LineReport, 'line' | 'source' | 'occurrences' | 'incrementBytes'> & { allocatedBytes?: number }>;
 };
 
-const numberOr = (value: unknown, otherwise: number): number => (typeof value === 'number' && Number.isFinite(value) ? value : otherwise);
-
 /** The call reports of saved runs as annotate() reads them: what a report lacks counts as nothing. */
 export function reportsOf(runs: readonly SavedRun[]): AnnotatedReport[] {
   return runs.flatMap((run) =>
@@ -46,7 +45,7 @@ export function reportsOf(runs: readonly SavedRun[]): AnnotatedReport[] {
       firstLine: numberOr(call.firstLine, 0),
       lastLine: numberOr(call.lastLine, numberOr(call.firstLine, 0)),
       allocatedBytes: numberOr(call.allocatedBytes, 0),
-      retainedBytes: typeof call.retainedBytes === 'number' ? call.retainedBytes : null,
+      retainedBytes: numberOr(call.retainedBytes, null),
       reentrant: call.reentrant === true,
       calls: numberOr(call.calls, 1),
       reentrantCalls: numberOr(call.reentrantCalls, 0),

@@ -1,7 +1,7 @@
 // Saved results (shared/saved-results.ts reads them) as `memprof check` and `memprof diff` compare
 // them: per call, what it allocated, retained and peaked at; per run, the whole run's figures when
 // the file holds collect() results.
-import { readSavedRuns, runsOf as savedRunsOf, type SavedReport, type SavedRun, type Warn } from '../shared/saved-results';
+import { numberOr, readSavedRuns, runsOf as savedRunsOf, type SavedReport, type SavedRun, type Warn } from '../shared/saved-results';
 
 export interface LineFigures {
   line: number;
@@ -30,37 +30,31 @@ export interface ResultRun {
   whole: { allocatedBytes: number; retainedBytes: number | null; peakBytes: number } | null;
 }
 
-const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const orZero = (value: unknown): number => (isNumber(value) ? value : 0);
-
 function callFigures(report: SavedReport): CallFigures {
   const lines: LineFigures[] = report.lines.map((line) => ({
     line: line.line,
     source: typeof line.source === 'string' ? line.source : '',
-    occurrences: orZero(line.occurrences),
-    allocatedBytes: orZero(line.allocatedBytes),
-    incrementBytes: orZero(line.incrementBytes),
+    occurrences: numberOr(line.occurrences, 0),
+    allocatedBytes: numberOr(line.allocatedBytes, 0),
+    incrementBytes: numberOr(line.incrementBytes, 0),
   }));
   return {
     function: report.function,
     file: report.file,
-    calls: isNumber(report.calls) ? report.calls : 1,
-    allocatedBytes: orZero(report.allocatedBytes),
-    retainedBytes: isNumber(report.retainedBytes) ? report.retainedBytes : null,
-    peakBytes: Math.max(0, orZero(report.peakBytes) - orZero(report.entryBytes)),
+    calls: numberOr(report.calls, 1),
+    allocatedBytes: numberOr(report.allocatedBytes, 0),
+    retainedBytes: numberOr(report.retainedBytes, null),
+    peakBytes: Math.max(0, numberOr(report.peakBytes, 0) - numberOr(report.entryBytes, 0)),
     lines,
   };
 }
 
 function resultRun({ calls, collected }: SavedRun): ResultRun {
-  const whole =
-    collected && isNumber(collected.allocatedBytes)
-      ? {
-          allocatedBytes: collected.allocatedBytes,
-          retainedBytes: isNumber(collected.retainedBytes) ? collected.retainedBytes : null,
-          peakBytes: Math.max(0, orZero(collected.peakBytes) - orZero(collected.entryBytes)),
-        }
-      : null;
+  const whole = collected && {
+    allocatedBytes: numberOr(collected.allocatedBytes, 0),
+    retainedBytes: numberOr(collected.retainedBytes, null),
+    peakBytes: Math.max(0, numberOr(collected.peakBytes, 0) - numberOr(collected.entryBytes, 0)),
+  };
   return { calls: calls.map(callFigures), whole };
 }
 

@@ -36,6 +36,11 @@ const WHAT = 'call reports from --json or MEMPROF_FORMAT=json, or collect() resu
 const REPORT_START = '{"function":';
 const BOM = /^\uFEFF/;
 
+/** A saved figure, when it is a finite number; `otherwise` when the report lacks it (an older memprof's, or edited). */
+export function numberOr<T>(value: unknown, otherwise: T): number | T {
+  return typeof value === 'number' && Number.isFinite(value) ? value : otherwise;
+}
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isLine = (value: unknown): value is SavedLine => isObject(value) && typeof value.line === 'number';
 
